@@ -1,0 +1,18 @@
+"""Tests: a fast hasher, locmem email, tasks in-process unless a test asks for the real worker."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A fixed test database name, so a Celery worker started outside pytest can be pointed at it.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_support_triage")}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Tests run tasks in-process; the `celery_worker` fixture switches to the real broker and worker.
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class PresalesConfig(AppConfig):
+    name = "presales"

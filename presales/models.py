@@ -1,0 +1,1 @@
+"""Pre-sales requests, exceptions and trial channels (R9) live here."""

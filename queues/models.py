@@ -1,0 +1,1 @@
+"""Staffing, load state and proactive notices (R7) live here."""

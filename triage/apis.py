@@ -1,0 +1,201 @@
+"""REST API v1 for accounts and tickets (PRODUCT.md "REST API v1"): thin views over services."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from queues.selectors import position_of
+from triage import roles, services
+from triage.errors import Conflict
+from triage.models import Account, Source, Ticket
+from triage.serializers import (
+    AccountIn,
+    AccountOut,
+    EventOut,
+    ReasonIn,
+    TicketIn,
+    TicketOut,
+    TicketPatchIn,
+    TriageIn,
+)
+
+CONFLICT = OpenApiResponse(description="The change does not fit the ticket's current state.")
+
+
+def exception_handler(exc, context):
+    """Answer service errors like DRF's own: 400 with field messages, 409 for state conflicts."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = {field: [str(m) for m in errors] for field, errors in exc.message_dict.items()}
+        else:
+            data = {"non_field_errors": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
+
+
+def tickets_with_relations():
+    return Ticket.objects.select_related("account", "assignee", "pinned_by")
+
+
+def visible_tickets(user):
+    """Return the tickets this user may read: staff see all, a CE only their own pre-sales."""
+    qs = tickets_with_relations()
+    if roles.is_staff_role(user):
+        return qs
+    if roles.has_role(user, roles.CE):
+        return qs.filter(source=Source.PRESALES, created_by=user)
+    return qs.none()
+
+
+def _ticket_for(request, pk: int) -> Ticket:
+    """Return a ticket the caller may read; 404 hides tickets they may not know of."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    if not (roles.is_staff_role(request.user) or roles.has_role(request.user, roles.CE)):
+        raise PermissionDenied("Your role has no access to tickets.")
+    return get_object_or_404(visible_tickets(request.user), pk=pk)
+
+
+def ticket_response(ticket: Ticket, code: int = status.HTTP_200_OK) -> Response:
+    ticket = tickets_with_relations().get(pk=ticket.pk)
+    context = {"positions": {ticket.pk: position_of(ticket)}}
+    return Response(TicketOut(ticket, context=context).data, status=code)
+
+
+class AccountListApi(generics.ListCreateAPIView):
+    queryset = Account.objects.all().order_by("name")
+    serializer_class = AccountOut
+    filterset_fields = ["tier", "deployment"]
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [roles.IsSupportOrLeadership()]
+        return [roles.IsStaffRole()]
+
+    @extend_schema(request=AccountIn, responses={201: AccountOut})
+    def post(self, request):
+        data = AccountIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        account = services.account_create(
+            name=v["name"],
+            tier=v["tier"],
+            deployment=v["deployment"],
+            premium=v["premium"],
+            timezone_name=v["timezone"],
+        )
+        return Response(AccountOut(account).data, status=status.HTTP_201_CREATED)
+
+
+class AccountDetailApi(generics.RetrieveAPIView):
+    queryset = Account.objects.all()
+    serializer_class = AccountOut
+
+
+class TicketListApi(generics.ListCreateAPIView):
+    serializer_class = TicketOut
+    filterset_fields = ["status", "priority", "severity", "tier", "source", "account"]
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [roles.IsSupportOrLeadership()]
+        return [roles.role_permission(*roles.STAFF_ROLES, roles.CE)()]
+
+    def get_queryset(self):
+        return visible_tickets(self.request.user).order_by("-created_at", "-id")
+
+    @extend_schema(request=TicketIn, responses={201: TicketOut})
+    def post(self, request):
+        data = TicketIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ticket = services.ticket_create(
+            title=v["title"],
+            description=v["description"],
+            source=v["source"],
+            account=v["account"],
+            severity=v["severity"],
+            by=request.user,
+        )
+        return ticket_response(ticket, status.HTTP_201_CREATED)
+
+
+class TicketDetailApi(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [roles.IsSupport()]
+        return [IsAuthenticated()]
+
+    @extend_schema(responses=TicketOut)
+    def get(self, request, pk: int):
+        return ticket_response(_ticket_for(request, pk))
+
+    @extend_schema(request=TicketPatchIn, responses={200: TicketOut, 409: CONFLICT})
+    def patch(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        data = TicketPatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if "assignee" in v:
+            ticket = services.ticket_assign(
+                ticket=ticket, by=request.user, assignee=v["assignee"], reason=v["reason"]
+            )
+        if "status" in v:
+            ticket = services.ticket_set_status(
+                ticket=ticket, by=request.user, status=v["status"], reason=v["reason"]
+            )
+        return ticket_response(ticket)
+
+
+class TicketTriageApi(APIView):
+    permission_classes = [roles.IsSupport]
+
+    @extend_schema(request=TriageIn, responses={200: TicketOut, 409: CONFLICT})
+    def post(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        data = TriageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_triage(ticket=ticket, by=request.user, **data.validated_data)
+        return ticket_response(ticket)
+
+
+class TicketPinApi(APIView):
+    permission_classes = [roles.IsSupportOrLeadership]
+
+    @extend_schema(request=ReasonIn, responses={200: TicketOut, 409: CONFLICT})
+    def post(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_pin(ticket=ticket, by=request.user, **data.validated_data)
+        return ticket_response(ticket)
+
+
+class TicketUnpinApi(TicketPinApi):
+    @extend_schema(request=ReasonIn, responses={200: TicketOut, 409: CONFLICT})
+    def post(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_unpin(ticket=ticket, by=request.user, **data.validated_data)
+        return ticket_response(ticket)
+
+
+class TicketEventsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EventOut(many=True))
+    def get(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        events = ticket.events.select_related("actor").order_by("at", "id")
+        return Response(EventOut(events, many=True).data)

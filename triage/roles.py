@@ -1,0 +1,84 @@
+"""Roles are groups: support, ce, leadership, engineering. One place answers "may this user ...?"."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from rest_framework.permissions import BasePermission
+
+SUPPORT = "support"
+CE = "ce"
+LEADERSHIP = "leadership"
+ENGINEERING = "engineering"
+ROLES = (SUPPORT, CE, LEADERSHIP, ENGINEERING)
+STAFF_ROLES = frozenset({SUPPORT, LEADERSHIP, ENGINEERING})
+
+
+def roles_of(user: User | AnonymousUser) -> frozenset[str]:
+    """Return the user's roles, read once per request object and kept on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True)) & frozenset(ROLES)
+        user._roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_staff_role(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+class _RolePermission(BasePermission):
+    roles: frozenset[str] = frozenset()
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(roles_of(request.user) & self.roles)
+
+
+class IsStaffRole(_RolePermission):
+    roles = STAFF_ROLES
+    message = "Only support, leadership and engineering can do this."
+
+
+class IsSupport(_RolePermission):
+    roles = frozenset({SUPPORT})
+    message = "Only support engineers can do this."
+
+
+class IsSupportOrLeadership(_RolePermission):
+    roles = frozenset({SUPPORT, LEADERSHIP})
+    message = "Only support engineers and leadership can do this."
+
+
+class IsCE(_RolePermission):
+    roles = frozenset({CE})
+    message = "Only customer engineers can do this."
+
+
+def role_permission(*roles: str) -> type[BasePermission]:
+    """Build a permission class for exactly these roles (for views with per-method rules)."""
+    return type("Allow_" + "_".join(roles), (_RolePermission,), {"roles": frozenset(roles)})
+
+
+# Models leadership may edit in the admin ("all editable in the admin"); apps add theirs.
+LEADERSHIP_ADMIN_MODELS = ["triage.slacalendar", "triage.slatarget", "triage.account"]
+
+
+def ensure_groups() -> None:
+    """Create the four role groups and give leadership its admin permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+    leadership = Group.objects.get(name=LEADERSHIP)
+    perms = Permission.objects.none()
+    for label in LEADERSHIP_ADMIN_MODELS:
+        app_label, model = label.split(".")
+        perms |= Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model=model
+        ).exclude(codename__startswith="delete_")
+    perms |= Permission.objects.filter(codename__startswith="view_")
+    leadership.permissions.set(perms)

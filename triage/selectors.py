@@ -1,0 +1,46 @@
+"""Reads for the triage app: SLA targets for a ticket's tier and priority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from triage.hours import WeeklyHours
+from triage.models import SlaTarget
+
+
+@dataclass(frozen=True)
+class SlaRule:
+    hours: WeeklyHours
+    target: timedelta
+
+
+class SlaBook:
+    """The SLA policy table loaded once: the bulk path and services share it."""
+
+    def __init__(self, targets: list[SlaTarget], years: range):
+        self._rules: dict[tuple[str, str, bool], SlaRule] = {}
+        calendars: dict[int, WeeklyHours] = {}
+
+        def hours_of(calendar) -> WeeklyHours:
+            if calendar.pk not in calendars:
+                calendars[calendar.pk] = calendar.hours(years)
+            return calendars[calendar.pk]
+
+        for t in targets:
+            regular = SlaRule(hours_of(t.calendar), t.target)
+            premium = (
+                SlaRule(hours_of(t.premium_calendar), t.target) if t.premium_calendar else None
+            )
+            self._rules[(t.tier, t.priority, False)] = regular
+            self._rules[(t.tier, t.priority, True)] = premium or regular
+
+    def rule(self, *, tier: str, priority: str, premium: bool = False) -> SlaRule | None:
+        """Return the contractual target for this tier and priority, or None (no SLA)."""
+        return self._rules.get((tier, priority, premium))
+
+
+def sla_book(now: datetime) -> SlaBook:
+    """Load the SLA table with the holidays of this year and the next."""
+    targets = list(SlaTarget.objects.select_related("calendar", "premium_calendar"))
+    return SlaBook(targets, range(now.year - 1, now.year + 2))

@@ -1,0 +1,168 @@
+"""API v1 shapes. Input serializers validate only; services decide and write."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from triage.models import Account, Deployment, Level, Source, Status, Ticket, TicketEvent, Tier
+
+ACCOUNT_TIERS = [t for t in Tier.values if t != Tier.INTERNAL]
+MAX_REASON = 2000
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and booleans instead of turning them into text."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    default_error_messages = {
+        "invalid_choice": "“{input}” is not one of: {choices}.",
+    }
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(choices, **kwargs)
+        self._names = ", ".join(str(c) for c in self.choices)
+
+    def fail(self, key, **kwargs):
+        if key == "invalid_choice":
+            kwargs = {**kwargs, "choices": self._names}
+        super().fail(key, **kwargs)
+
+
+class InputSerializer(serializers.Serializer):
+    """Refuse fields the endpoint does not take, so a typo is an error and not a silent no-op."""
+
+    def validate(self, attrs):
+        if isinstance(self.initial_data, dict):
+            unknown = sorted(set(self.initial_data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return attrs
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Expected a JSON object with the fields as keys."]}
+            )
+        return super().to_internal_value(data)
+
+
+def _timezone_name(value: str) -> str:
+    if value and value not in available_timezones():
+        raise serializers.ValidationError(f"“{value}” is not an IANA time zone name.")
+    return value
+
+
+class AccountIn(InputSerializer):
+    name = StrictCharField(max_length=200)
+    tier = StrictChoiceField(ACCOUNT_TIERS)
+    deployment = StrictChoiceField(Deployment.values)
+    premium = serializers.BooleanField(default=False)
+    timezone = StrictCharField(
+        max_length=64, required=False, default="", allow_blank=True, validators=[_timezone_name]
+    )
+
+
+class AccountOut(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "name", "tier", "deployment", "premium", "timezone"]
+
+
+class TicketIn(InputSerializer):
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=20000, required=False, default="", allow_blank=True)
+    source = StrictChoiceField(Source.values)
+    account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.all(), allow_null=True, required=False, default=None
+    )
+    severity = StrictChoiceField(Level.values, required=False, default="")
+
+
+class TriageIn(InputSerializer):
+    severity = StrictChoiceField(Level.values)
+    priority = StrictChoiceField(Level.values)
+    reason = StrictCharField(
+        max_length=MAX_REASON, required=False, default="", allow_blank=True, trim_whitespace=True
+    )
+
+
+class TicketPatchIn(InputSerializer):
+    status = StrictChoiceField(Status.values, required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+    )
+    reason = StrictCharField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "status" not in attrs and "assignee" not in attrs:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send a status, an assignee, or both."]}
+            )
+        return attrs
+
+
+class ReasonIn(InputSerializer):
+    reason = StrictCharField(max_length=MAX_REASON)
+
+
+class TicketOut(serializers.ModelSerializer):
+    account = serializers.PrimaryKeyRelatedField(read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    severity = serializers.SerializerMethodField()
+    pinned = serializers.BooleanField(read_only=True)
+    pinned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    position = serializers.SerializerMethodField()
+    why = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "title", "description", "source", "account", "tier", "severity",
+            "reported_severity", "priority", "suggested_priority", "status", "assignee",
+            "pinned", "pin_reason", "pinned_by", "created_at", "updated_at", "triaged_at",
+            "first_response_at", "due_at", "goal_due_at", "position", "why",
+        ]  # fmt: skip
+
+    def get_severity(self, ticket: Ticket) -> str | None:
+        return ticket.severity or None
+
+    def get_position(self, ticket: Ticket) -> int | None:
+        return self.context.get("positions", {}).get(ticket.pk)
+
+    def get_why(self, ticket: Ticket) -> list[str]:
+        return ticket.why()
+
+
+class QueueEntryOut(serializers.Serializer):
+    position = serializers.IntegerField()
+    ticket = TicketOut()
+
+
+class EventOut(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # "from" and "to" are the contract's names (R10); they are Python keywords, hence the mapping.
+    from_ = serializers.CharField(source="from_value")
+    to = serializers.CharField(source="to_value")
+
+    class Meta:
+        model = TicketEvent
+        fields = ["at", "actor", "kind", "from_", "to", "reason", "body"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {("from" if name == "from_" else name): field for name, field in fields.items()}

@@ -1,0 +1,347 @@
+"""Every write to accounts and tickets goes through here, with its timeline event (R10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from triage import priority as engine
+from triage import roles, sla
+from triage.errors import Conflict, invalid
+from triage.models import (
+    Account,
+    EventKind,
+    Source,
+    Status,
+    Ticket,
+    TicketEvent,
+    Tier,
+)
+from triage.selectors import SlaBook, sla_book
+
+# The state machine for PATCH {status}. `triaged` is reached only through triage.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({"in_progress", "waiting_on_customer", "resolved", "closed"}),
+    Status.TRIAGED: frozenset(
+        {"in_progress", "waiting_on_customer", "escalated", "resolved", "closed"}
+    ),
+    Status.IN_PROGRESS: frozenset({"waiting_on_customer", "escalated", "resolved", "closed"}),
+    Status.WAITING_ON_CUSTOMER: frozenset({"in_progress", "resolved", "closed"}),
+    Status.ESCALATED: frozenset({"in_progress", "waiting_on_customer", "resolved"}),
+    Status.RESOLVED: frozenset({"in_progress", "closed"}),
+    Status.CLOSED: frozenset(),
+}
+
+# Hooks later features register to run after a ticket is created (e.g. proactive notices).
+ticket_created_hooks: list[Callable[[int], None]] = []
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def event_record(
+    *,
+    ticket: Ticket,
+    kind: str,
+    by: User | None,
+    now: datetime,
+    from_value: str = "",
+    to_value: str = "",
+    reason: str = "",
+    body: str = "",
+) -> TicketEvent:
+    """Add one line to the ticket's timeline."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=by,
+        at=now,
+        from_value=from_value[:200],
+        to_value=to_value[:200],
+        reason=reason,
+        body=body,
+    )
+
+
+def ticket_refresh_rank(ticket: Ticket, *, book: SlaBook) -> None:
+    """Recompute the suggested priority, due times and stored rank from the ticket's facts."""
+    ticket.suggested_priority = engine.suggested_priority(
+        source=ticket.source, tier=ticket.tier, severity=ticket.severity or None
+    )
+    premium = bool(ticket.account and ticket.account.premium)
+    rule = book.rule(tier=ticket.tier, priority=ticket.priority, premium=premium)
+    ticket.due_at = None
+    if ticket.source != Source.INTERNAL:
+        goal = timedelta(minutes=settings.TEAM_FIRST_REPLY_GOAL_MINUTES)
+        ticket.goal_due_at = ticket.created_at + goal
+        # Without a contract the two-hour team goal is the only due time the customer has.
+        ticket.due_at = (
+            sla.due_at(rule.hours, ticket.created_at, rule.target) if rule else ticket.goal_due_at
+        )
+    ticket.rank_key = engine.rank_key(ticket.facts())
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent changes apply one after the other."""
+    return (
+        Ticket.objects.select_related("account").select_for_update(of=("self",)).get(pk=ticket.pk)
+    )
+
+
+def _save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> None:
+    ticket_refresh_rank(ticket, book=book or sla_book(now))
+    ticket.updated_at = now
+    ticket.full_clean(exclude=["account", "assignee", "pinned_by", "created_by"])
+    ticket.save()
+
+
+def account_create(
+    *, name: str, tier: str, deployment: str, premium: bool = False, timezone_name: str = ""
+) -> Account:
+    """Create a customer or prospect account."""
+    if tier == Tier.INTERNAL:
+        raise invalid(tier="Internal work has no account; file it with source 'internal'.")
+    if Account.objects.filter(name__iexact=name).exists():
+        raise invalid(name=f"An account named “{name}” already exists.")
+    account = Account(
+        name=name, tier=tier, deployment=deployment, premium=premium, timezone=timezone_name
+    )
+    account.full_clean()
+    account.save()
+    return account
+
+
+def _check_source(source: str, account: Account | None) -> str:
+    """Return the tier the ticket ranks in, or raise when source and account disagree."""
+    if source == Source.INTERNAL:
+        if account is not None:
+            raise invalid(account="Internal work has no account: leave it null.")
+        return Tier.INTERNAL
+    if account is None:
+        raise invalid(account=f"A {source} ticket needs an account.")
+    if source == Source.PRESALES and account.tier != Tier.PRESALES:
+        raise invalid(account="A pre-sales ticket needs a prospect (tier 'presales') account.")
+    if source == Source.CUSTOMER and account.tier == Tier.PRESALES:
+        raise invalid(account="This is a prospect account: file it with source 'presales'.")
+    return account.tier
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    title: str,
+    description: str = "",
+    source: str,
+    account: Account | None,
+    severity: str = "",
+    by: User | None,
+    now: datetime | None = None,
+    book: SlaBook | None = None,
+) -> Ticket:
+    """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
+    now = _now(now)
+    tier = _check_source(source, account)
+    ticket = Ticket(
+        title=title,
+        description=description,
+        source=source,
+        account=account,
+        tier=tier,
+        reported_severity=severity,
+        severity=severity,
+        status=Status.NEW,
+        created_by=by,
+        created_at=now,
+    )
+    ticket.priority = engine.suggested_priority(source=source, tier=tier, severity=severity or None)
+    _save(ticket, now, book)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        by=by,
+        now=now,
+        to_value=f"{source} · {tier} · {ticket.priority}",
+        reason=f"reported severity {severity}" if severity else "",
+    )
+    for hook in ticket_created_hooks:
+        transaction.on_commit(lambda hook=hook: hook(ticket.pk))
+    return ticket
+
+
+@transaction.atomic
+def ticket_triage(
+    *,
+    ticket: Ticket,
+    by: User,
+    severity: str,
+    priority: str,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Set severity and priority; a priority other than the suggestion needs a reason (R3)."""
+    now = _now(now)
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise Conflict(f"Ticket #{ticket.pk} is {ticket.status}; reopen it before triage.")
+    suggested = engine.suggested_priority(source=ticket.source, tier=ticket.tier, severity=severity)
+    reason = reason.strip()
+    if priority != suggested and not reason:
+        raise invalid(
+            reason=f"Say why: the policy suggests {suggested} for severity {severity} "
+            f"from a {engine.TIER_LABELS[ticket.tier]} ticket, and you chose {priority}."
+        )
+    if ticket.severity != severity:
+        event_record(
+            ticket=ticket,
+            kind=EventKind.SEVERITY,
+            by=by,
+            now=now,
+            from_value=ticket.severity,
+            to_value=severity,
+            reason=reason or "set at triage",
+        )
+    if ticket.priority != priority:
+        event_record(
+            ticket=ticket,
+            kind=EventKind.PRIORITY,
+            by=by,
+            now=now,
+            from_value=ticket.priority,
+            to_value=priority,
+            reason=reason or f"matches the policy's suggestion for severity {severity}",
+        )
+    ticket.severity, ticket.priority, ticket.triaged_at = severity, priority, now
+    if ticket.status == Status.NEW:
+        event_record(
+            ticket=ticket,
+            kind=EventKind.STATUS,
+            by=by,
+            now=now,
+            from_value=Status.NEW,
+            to_value=Status.TRIAGED,
+            reason="triaged",
+        )
+        ticket.status = Status.TRIAGED
+    _save(ticket, now)
+    return ticket
+
+
+def _check_transition(ticket: Ticket, status: str) -> None:
+    if status not in TRANSITIONS.get(ticket.status, ()):
+        allowed = ", ".join(sorted(TRANSITIONS[ticket.status])) or "none (closed is final)"
+        hint = " Use triage to mark a ticket triaged." if status == Status.TRIAGED else ""
+        raise Conflict(
+            f"A ticket can't go from {ticket.status} to {status}. Allowed next: {allowed}.{hint}"
+        )
+
+
+@transaction.atomic
+def ticket_set_status(
+    *, ticket: Ticket, by: User | None, status: str, reason: str = "", now: datetime | None = None
+) -> Ticket:
+    """Move the ticket along the state machine, or raise Conflict (409)."""
+    now = _now(now)
+    ticket = _locked(ticket)
+    if ticket.status == status:
+        return ticket
+    _check_transition(ticket, status)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.STATUS,
+        by=by,
+        now=now,
+        from_value=ticket.status,
+        to_value=status,
+        reason=reason,
+    )
+    ticket.status = status
+    _save(ticket, now)
+    return ticket
+
+
+def _check_assignee(assignee: User | None) -> None:
+    if assignee is not None and not roles.has_role(assignee, roles.SUPPORT, roles.LEADERSHIP):
+        raise invalid(assignee=f"{assignee.username} is not a support engineer.")
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    assignee: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a support engineer, or take it back (None)."""
+    now = _now(now)
+    _check_assignee(assignee)
+    ticket = _locked(ticket)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    if not ticket.is_open and assignee is not None:
+        raise Conflict(f"Ticket #{ticket.pk} is {ticket.status}; reopen it before assigning.")
+    event_record(
+        ticket=ticket,
+        kind=EventKind.ASSIGNEE,
+        by=by,
+        now=now,
+        from_value=ticket.assignee.username if ticket.assignee else "",
+        to_value=assignee.username if assignee else "",
+        reason=reason,
+    )
+    ticket.assignee = assignee
+    _save(ticket, now)
+    return ticket
+
+
+def _require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid(reason=f"Say why you {what}: everyone sees it on the queue (R5).")
+    return reason
+
+
+@transaction.atomic
+def ticket_pin(*, ticket: Ticket, by: User, reason: str, now: datetime | None = None) -> Ticket:
+    """Pin the ticket above the order with a written reason (R5)."""
+    now = _now(now)
+    reason = _require_reason(reason, "pin it above the order")
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise Conflict(f"Ticket #{ticket.pk} is {ticket.status}; only open work can be pinned.")
+    if ticket.pinned_at:
+        raise Conflict(f"Ticket #{ticket.pk} is already pinned: {ticket.pin_reason}")
+    event_record(
+        ticket=ticket, kind=EventKind.PIN, by=by, now=now, to_value="pinned", reason=reason
+    )
+    ticket.pinned_at, ticket.pinned_by, ticket.pin_reason = now, by, reason
+    _save(ticket, now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_unpin(*, ticket: Ticket, by: User, reason: str, now: datetime | None = None) -> Ticket:
+    """Return a pinned ticket to its place in the order."""
+    now = _now(now)
+    reason = _require_reason(reason, "unpin it")
+    ticket = _locked(ticket)
+    if not ticket.pinned_at:
+        raise Conflict(f"Ticket #{ticket.pk} is not pinned.")
+    event_record(
+        ticket=ticket,
+        kind=EventKind.UNPIN,
+        by=by,
+        now=now,
+        from_value="pinned",
+        reason=reason,
+    )
+    ticket.pinned_at, ticket.pinned_by, ticket.pin_reason = None, None, ""
+    _save(ticket, now)
+    return ticket

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from triage import apis
+
+urlpatterns = [
+    path("accounts/", apis.AccountListApi.as_view(), name="api-accounts"),
+    path("accounts/<int:pk>/", apis.AccountDetailApi.as_view(), name="api-account"),
+    path("tickets/", apis.TicketListApi.as_view(), name="api-tickets"),
+    path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
+    path("tickets/<int:pk>/triage/", apis.TicketTriageApi.as_view(), name="api-ticket-triage"),
+    path("tickets/<int:pk>/pin/", apis.TicketPinApi.as_view(), name="api-ticket-pin"),
+    path("tickets/<int:pk>/unpin/", apis.TicketUnpinApi.as_view(), name="api-ticket-unpin"),
+    path("tickets/<int:pk>/events/", apis.TicketEventsApi.as_view(), name="api-ticket-events"),
+]
