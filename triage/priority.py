@@ -1,4 +1,4 @@
-"""The priority engine: suggested priority (R3), the rank key (R4) and why a ticket ranks where it does.
+"""The priority engine: suggested priority (R3), the rank key (R4) and why a ticket ranks there.
 
 Pure code: plain values in, plain values out, no ORM and no clock. The stored rank on a ticket
 is `rank_key(facts)`; the database orders open work by (rank_key, id), which is the same

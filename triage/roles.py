@@ -1,4 +1,4 @@
-"""Roles are groups: support, ce, leadership, engineering. One place answers "may this user ...?"."""
+"""Roles are groups (support, ce, leadership, engineering) and the checks built on them."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from rest_framework.permissions import BasePermission
