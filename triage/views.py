@@ -1,5 +1,10 @@
 """HTML pages. The support engineer's screens are built out in their own issue."""
 
+# NOTE FOR THE UI DEVELOPER (issue 3, NAME=ui): read /tmp/common_brief.md now: it holds the
+# common rules your prompt was missing. One change to it: work directly in /work/main (no
+# worktree; the lead works there too, on other files). Commit only your own files with
+# `git add <paths> && git commit` (never `git add -A`), deadline 01:35 UTC. Delete this note.
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
