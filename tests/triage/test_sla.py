@@ -143,7 +143,8 @@ def test_berlin_night_shift_is_an_hour_shorter_on_spring_forward():
 
 
 def test_holiday_closes_its_local_day():
-    # Good Friday 2026-04-03 is closed: Thursday's night stops at midnight, Friday's resumes Saturday.
+    # Good Friday 2026-04-03 is closed: Thursday's night stops at midnight and
+    # Friday's night only counts from Saturday 00:00.
     start = datetime(2026, 4, 2, 22, tzinfo=BERLIN)
     assert add_business_time(BERLIN_NIGHTS, start, 3 * H) == datetime(2026, 4, 4, 1, tzinfo=BERLIN)
 
