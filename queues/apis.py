@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 from queues import selectors, services
 from triage import roles
 from triage.apis import ticket_response
+from triage.pagination import MAX_LIMIT
 from triage.serializers import InputSerializer, QueueEntryOut, TicketOut
 
-MAX_LIMIT = 200
 NO_TICKET = OpenApiResponse(description="No unclaimed open ticket.")
 
 
@@ -21,6 +21,10 @@ class QueueParams(InputSerializer):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=50)
     offset = serializers.IntegerField(min_value=0, max_value=10_000_000, default=0)
     assigned = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        # Query strings carry other parameters too (format, cache busters): only ours matter.
+        return attrs
 
 
 class QueuePageOut(serializers.Serializer):

@@ -145,15 +145,7 @@ class TicketDetailApi(APIView):
         ticket = _ticket_for(request, pk)
         data = TicketPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        if "assignee" in v:
-            ticket = services.ticket_assign(
-                ticket=ticket, by=request.user, assignee=v["assignee"], reason=v["reason"]
-            )
-        if "status" in v:
-            ticket = services.ticket_set_status(
-                ticket=ticket, by=request.user, status=v["status"], reason=v["reason"]
-            )
+        ticket = services.ticket_update(ticket=ticket, by=request.user, **data.validated_data)
         return ticket_response(ticket)
 
 

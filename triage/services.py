@@ -345,3 +345,24 @@ def ticket_unpin(*, ticket: Ticket, by: User, reason: str, now: datetime | None 
     ticket.pinned_at, ticket.pinned_by, ticket.pin_reason = None, None, ""
     _save(ticket, now)
     return ticket
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket: Ticket,
+    by: User,
+    status: str | None = None,
+    assignee: User | None | object = _UNSET,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """Apply a PATCH: assignment and status change together, or neither."""
+    if assignee is not _UNSET:
+        ticket = ticket_assign(ticket=ticket, by=by, assignee=assignee, reason=reason, now=now)
+    if status is not None:
+        ticket = ticket_set_status(ticket=ticket, by=by, status=status, reason=reason, now=now)
+    return ticket
