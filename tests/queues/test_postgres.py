@@ -1,0 +1,104 @@
+"""PostgreSQL-only: the number one is an index scan, and concurrent claims never collide."""
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection, connections
+
+from queues.selectors import open_queue, queue_number_one, unclaimed_queue
+from queues.services import queue_claim
+from tests.factories import AccountFactory, UserFactory
+from triage import services
+from triage.models import EventKind, Ticket, TicketEvent
+from triage.selectors import sla_book
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _backlog(n: int) -> None:
+    accounts = [AccountFactory(tier=t) for t in ("presales", "enterprise", "team", "free")]
+    rows = []
+    for i in range(n):
+        account = accounts[i % len(accounts)]
+        rows.append(
+            {
+                "title": f"t{i}",
+                "source": "presales" if account.tier == "presales" else "customer",
+                "account": account,
+                "severity": ("p0", "p1", "p2", "p2", "")[i % 5],
+                "created_at": T0 + timedelta(minutes=i % 997),
+            }
+        )
+    services.ticket_bulk_create(rows=rows, by=None, book=sla_book(T0))
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_number_one_query_is_an_index_scan_without_sort(postgres):
+    _backlog(5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE triage_ticket")
+    plan = _plan(unclaimed_queue()[:1])
+    assert "ticket_unclaimed_rank" in plan, plan
+    assert "Sort" not in plan and "Seq Scan on triage_ticket" not in plan, plan
+    page = _plan(open_queue()[:50])
+    assert "ticket_open_rank" in page and "Sort" not in page, page
+
+
+def test_concurrent_claimers_never_share_skip_or_reorder_tickets(postgres, transactional_db):
+    total, claimers = 300, 8
+    _backlog(total)
+    expected = list(unclaimed_queue().values_list("id", flat=True))
+    rank_of = {pk: i for i, pk in enumerate(expected)}
+    users = [UserFactory(username=f"se{i}", role="support") for i in range(claimers)]
+    start = threading.Barrier(claimers)
+    claimed: dict[str, list[int]] = {}
+    spans: dict[int, tuple[int, int]] = {}  # ticket -> (claim call began, claim call returned)
+    errors: list[BaseException] = []
+
+    def claim_all(user):
+        mine = claimed.setdefault(user.username, [])
+        try:
+            start.wait()
+            while True:
+                began = time.monotonic_ns()
+                ticket = queue_claim(by=user)
+                if ticket is None:
+                    break
+                spans[ticket.pk] = (began, time.monotonic_ns())
+                mine.append(ticket.pk)
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim_all, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    handed_out = [pk for ids in claimed.values() for pk in ids]
+    assert len(handed_out) == len(set(handed_out)), "a ticket was handed out twice"
+    assert sorted(handed_out) == sorted(expected), "a ticket was skipped"
+    assert all(len(ids) > 0 for ids in claimed.values()), "every claimer got work"
+    # Each engineer's claims come in rank order.
+    for ids in claimed.values():
+        assert [rank_of[pk] for pk in ids] == sorted(rank_of[pk] for pk in ids)
+    # Globally: a claimer takes the top ticket nobody else holds, so every ticket ranked above
+    # the one it got was claimed by a call that began before this call returned.
+    latest_start_above = 0
+    for pk in expected:
+        began, returned = spans[pk]
+        assert latest_start_above < returned, f"ticket {pk} was claimed before a higher one"
+        latest_start_above = max(latest_start_above, began)
+    assert TicketEvent.objects.filter(kind=EventKind.ASSIGNEE).count() == total
+    assert Ticket.objects.filter(assignee__isnull=True).count() == 0
+    assert queue_number_one() is None
