@@ -59,7 +59,10 @@ OPEN_STATUSES = (
     Status.WAITING_ON_CUSTOMER,
     Status.ESCALATED,
 )
-OPEN = Q(status__in=OPEN_STATUSES)
+# Open work is the queue. Queries filter on the generated `in_queue` column rather than on
+# `status IN (...)`: the predicate carries no parameters, so the partial indexes below match
+# it in every plan, prepared statements included.
+OPEN = Q(in_queue=True)
 
 assert tuple(Tier.values) == engine.TIERS, "Tier choices must follow R1's order"
 assert tuple(Level.values) == engine.LEVELS
@@ -140,6 +143,13 @@ class Ticket(models.Model):
         null=True, blank=True, help_text="The team's two-hour first-reply goal."
     )
     rank_key = models.CharField(max_length=engine.RANK_KEY_LENGTH, editable=False)
+    in_queue = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            Q(status__in=OPEN_STATUSES), output_field=models.BooleanField()
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["rank_key", "id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
 from django.contrib.auth.models import User
@@ -120,32 +121,71 @@ class ReasonIn(InputSerializer):
     reason = StrictCharField(max_length=MAX_REASON)
 
 
-class TicketOut(serializers.ModelSerializer):
-    account = serializers.PrimaryKeyRelatedField(read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    severity = serializers.SerializerMethodField()
-    pinned = serializers.BooleanField(read_only=True)
-    pinned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    position = serializers.SerializerMethodField()
-    why = serializers.SerializerMethodField()
+def _iso(at: datetime | None) -> str | None:
+    """Render an instant as DRF does (ISO 8601, UTC as Z)."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at else None
 
-    class Meta:
-        model = Ticket
-        fields = [
-            "id", "title", "description", "source", "account", "tier", "severity",
-            "reported_severity", "priority", "suggested_priority", "status", "assignee",
-            "pinned", "pin_reason", "pinned_by", "created_at", "updated_at", "triaged_at",
-            "first_response_at", "due_at", "goal_due_at", "position", "why",
-        ]  # fmt: skip
 
-    def get_severity(self, ticket: Ticket) -> str | None:
-        return ticket.severity or None
+def _username(user) -> str | None:
+    return user.username if user is not None else None
 
-    def get_position(self, ticket: Ticket) -> int | None:
-        return self.context.get("positions", {}).get(ticket.pk)
 
-    def get_why(self, ticket: Ticket) -> list[str]:
-        return ticket.why()
+class TicketOut(serializers.Serializer):
+    """A ticket as API v1 shows it. Fields are declared for the schema; rendering is direct,
+    because this shape is on every hot path (the queue, the number one, claims)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    source = serializers.ChoiceField(Source.values)
+    account = serializers.IntegerField(allow_null=True)
+    tier = serializers.ChoiceField(Tier.values)
+    severity = serializers.ChoiceField(Level.values, allow_null=True)
+    reported_severity = serializers.ChoiceField(Level.values, allow_blank=True)
+    priority = serializers.ChoiceField(Level.values)
+    suggested_priority = serializers.ChoiceField(Level.values)
+    status = serializers.ChoiceField(Status.values)
+    assignee = serializers.CharField(allow_null=True, help_text="username")
+    pinned = serializers.BooleanField()
+    pin_reason = serializers.CharField(allow_blank=True)
+    pinned_by = serializers.CharField(allow_null=True, help_text="username")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    triaged_at = serializers.DateTimeField(allow_null=True)
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    goal_due_at = serializers.DateTimeField(allow_null=True)
+    position = serializers.IntegerField(
+        allow_null=True, help_text="1-based place in the open queue; null once closed"
+    )
+    why = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, ticket: Ticket) -> dict:
+        return {
+            "id": ticket.pk,
+            "title": ticket.title,
+            "description": ticket.description,
+            "source": ticket.source,
+            "account": ticket.account_id,
+            "tier": ticket.tier,
+            "severity": ticket.severity or None,
+            "reported_severity": ticket.reported_severity,
+            "priority": ticket.priority,
+            "suggested_priority": ticket.suggested_priority,
+            "status": ticket.status,
+            "assignee": _username(ticket.assignee) if ticket.assignee_id else None,
+            "pinned": ticket.pinned_at is not None,
+            "pin_reason": ticket.pin_reason,
+            "pinned_by": _username(ticket.pinned_by) if ticket.pinned_by_id else None,
+            "created_at": _iso(ticket.created_at),
+            "updated_at": _iso(ticket.updated_at),
+            "triaged_at": _iso(ticket.triaged_at),
+            "first_response_at": _iso(ticket.first_response_at),
+            "due_at": _iso(ticket.due_at),
+            "goal_due_at": _iso(ticket.goal_due_at),
+            "position": self.context.get("positions", {}).get(ticket.pk),
+            "why": ticket.why(),
+        }
 
 
 class QueueEntryOut(serializers.Serializer):

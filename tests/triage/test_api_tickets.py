@@ -164,9 +164,12 @@ def test_pin_puts_ticket_first_with_reason_visible_to_everyone(as_sam, as_lee):
     top = as_sam.get("/api/v1/queue/next/").json()
     assert top["id"] == internal.pk and top["pinned"] and top["position"] == 1
     assert top["why"][0] == "pinned: Security fix due today"
-    assert as_sam.post(
-        f"/api/v1/tickets/{internal.pk}/pin/", {"reason": "again"}, format="json"
-    ).status_code == 409
+    assert (
+        as_sam.post(
+            f"/api/v1/tickets/{internal.pk}/pin/", {"reason": "again"}, format="json"
+        ).status_code
+        == 409
+    )
 
 
 def test_unpin_returns_ticket_to_its_place(as_sam):
@@ -178,9 +181,12 @@ def test_unpin_returns_ticket_to_its_place(as_sam):
     assert as_sam.get("/api/v1/queue/next/").json()["id"] == p0.pk
     kinds = [e["kind"] for e in as_sam.get(f"/api/v1/tickets/{ticket.pk}/events/").json()]
     assert kinds == ["created", "pin", "unpin"]
-    assert as_sam.post(
-        f"/api/v1/tickets/{ticket.pk}/unpin/", {"reason": "x"}, format="json"
-    ).status_code == 409
+    assert (
+        as_sam.post(
+            f"/api/v1/tickets/{ticket.pk}/unpin/", {"reason": "x"}, format="json"
+        ).status_code
+        == 409
+    )
 
 
 def test_pin_without_reason_is_refused(as_sam):
@@ -242,3 +248,12 @@ def test_claim_takes_the_number_one_unclaimed_and_starts_work(as_sam):
     assert as_sam.post("/api/v1/queue/claim/").json()["id"] == low.pk
     assert as_sam.post("/api/v1/queue/claim/").status_code == 204
     assert as_sam.get("/api/v1/queue/next/").status_code == 204
+
+
+def test_ticket_representation_matches_its_declared_schema(as_sam):
+    from triage.serializers import TicketOut
+
+    ticket = TicketFactory(tier="team", severity="p1")
+    body = as_sam.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert list(body) == list(TicketOut().fields)
+    assert body["created_at"].endswith("Z") and body["account"] == ticket.account_id

@@ -1,0 +1,116 @@
+"""Shared plumbing for benchmarks: a PostgreSQL database of their own, gunicorn, wrk."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/support_triage_bench"
+)
+
+
+def setup_django() -> None:
+    """Point Django at the benchmark database with production-like settings."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = BENCH_DB
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("SECURE_COOKIES", "false")
+    os.environ.setdefault("CONN_MAX_AGE", "600")
+    os.environ.pop("REDIS_URL", None)  # tasks in-process: the benchmark measures the web tier
+    dbname = BENCH_DB.rsplit("/", 1)[1]
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"create database {dbname}"],
+        capture_output=True,
+        check=False,
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers: int = 4, threads: int = 1):
+    """Run the app under gunicorn (persistent DB connections) and yield its base URL."""
+    port = free_port()
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    if threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(threads)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy())  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def wrk(url: str, token: str, *, seconds: int = 10, connections: int = 8, method: str = "GET"):
+    """Run wrk against url and return (requests per second, p50 ms, p99 ms, errors)."""
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed for load figures: apt-get install -y wrk")
+    script = ROOT / "bench" / f".wrk-{method.lower()}.lua"
+    script.write_text(
+        f'wrk.method = "{method}"\n'
+        f'wrk.headers["Authorization"] = "Token {token}"\n'
+        "function done(summary, latency, requests)\n"
+        '  io.write(string.format("P50 %f\\nP99 %f\\n", latency:percentile(50)/1000,'
+        " latency:percentile(99)/1000))\n"
+        "end\n"
+    )
+    out = subprocess.run(  # noqa: S603
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    script.unlink()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = float(re.search(r"P50 ([\d.]+)", out).group(1))
+    p99 = float(re.search(r"P99 ([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return rps, p50, p99, errors
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
