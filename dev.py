@@ -18,7 +18,7 @@ PY = VENV / "bin" / "python"
 
 def sh(*args: str, **env: str) -> None:
     print("+", " ".join(args), flush=True)
-    subprocess.run(args, cwd=ROOT, check=True, env={**os.environ, **env})
+    subprocess.run(args, cwd=ROOT, check=True, env={**os.environ, **env})  # noqa: S603
 
 
 def install(extras: str) -> None:
@@ -44,7 +44,8 @@ def run() -> None:
 
 def test(args: list[str]) -> int:
     install("dev")
-    return subprocess.run([str(PY), "-m", "pytest", *args], cwd=ROOT, check=False).returncode
+    command = [str(PY), "-m", "pytest", *args]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
 
 
 if __name__ == "__main__":

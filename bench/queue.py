@@ -24,7 +24,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse  # noqa: E402
-import os  # noqa: E402
+import io  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
@@ -128,12 +128,9 @@ def main() -> None:
     p50, p99 = number_one_ms()
     out["number-one query p50/p99 (ms, in-process)"] = f"{p50:.3f} / {p99:.3f}"
 
-    call_command("add_user", "bench-se", role="support", stdout=open(os.devnull, "w"))
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.get_or_create(user__username="bench-se", defaults={
-        "user": __import__("django.contrib.auth.models").contrib.auth.models.User.objects.get(
-            username="bench-se")})[0].key  # fmt: skip
+    buffer = io.StringIO()
+    call_command("add_user", "bench-se", role="support", token=True, stdout=buffer)
+    token = buffer.getvalue().strip().splitlines()[-1]
     for name, count in queries_per_request(token).items():
         out[f"SQL queries {name}"] = str(count)
     connection.close()
@@ -158,16 +155,15 @@ def main() -> None:
 
     from django.db.models import Count
 
-    from triage.models import Ticket
+    from triage.models import TicketEvent
 
     dupes = (
-        Ticket.objects.filter(assignee__isnull=False)
-        .values("pk")
-        .annotate(n=Count("events", filter=__import__("django.db.models").db.models.Q(
-            events__kind="assignee")))
+        TicketEvent.objects.filter(kind="assignee", from_value="")
+        .values("ticket_id")
+        .annotate(n=Count("id"))
         .filter(n__gt=1)
         .count()
-    )  # fmt: skip
+    )
     out["tickets claimed twice"] = str(dupes)
 
     print(f"\nbench/queue.py — {args.tickets:,} tickets on PostgreSQL, "

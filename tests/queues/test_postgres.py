@@ -4,7 +4,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.db import connection, connections
 
 from queues.selectors import open_queue, queue_number_one, unclaimed_queue

@@ -96,7 +96,7 @@ class Command(BaseCommand):
         now = timezone.now()
         book = sla_book(now)
         support = [users["sam"], users["sofia"]]
-        for i in range(count):
+        for _ in range(count):
             created = now - timedelta(minutes=rng.randint(5, 60 * 24 * 4))
             roll = rng.random()
             if roll < 0.08:
