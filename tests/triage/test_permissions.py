@@ -97,3 +97,28 @@ def test_session_auth_works_for_the_browser(client, sam_support):
     client.force_login(sam_support)
     TicketFactory()
     assert client.get("/api/v1/queue/next/").status_code == 200
+
+
+def test_token_auth_reads_roles_in_the_same_query(sam_support, django_assert_num_queries):
+    from tests.factories import token_for
+    from triage.authentication import TokenWithRolesAuthentication
+
+    key = token_for(sam_support)
+    with django_assert_num_queries(1):
+        user, _ = TokenWithRolesAuthentication().authenticate_credentials(key)
+    from triage.roles import roles_of
+
+    assert roles_of(user) == {"support"}
+
+
+def test_unknown_or_inactive_token_is_401(sam_support):
+    from tests.factories import token_for
+
+    client = api_client()
+    client.credentials(HTTP_AUTHORIZATION="Token nope")
+    assert client.get("/api/v1/queue/").status_code == 401
+    key = token_for(sam_support)
+    sam_support.is_active = False
+    sam_support.save()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/queue/").status_code == 401
