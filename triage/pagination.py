@@ -3,6 +3,7 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 MAX_LIMIT = 200
 
@@ -40,7 +41,11 @@ class PagePagination(LimitOffsetPagination):
         return rows[: self.limit]
 
     def get_next_link(self):
-        return super().get_next_link() if self.has_next else None
+        # DRF's version compares against self.count, which these pages never compute.
+        if not self.has_next:
+            return None
+        url = replace_query_param(self.request.build_absolute_uri(), "limit", self.limit)
+        return replace_query_param(url, "offset", self.offset + self.limit)
 
     def get_paginated_response(self, data):
         return Response(
