@@ -257,3 +257,12 @@ def test_ticket_representation_matches_its_declared_schema(as_sam):
     body = as_sam.get(f"/api/v1/tickets/{ticket.pk}/").json()
     assert list(body) == list(TicketOut().fields)
     assert body["created_at"].endswith("Z") and body["account"] == ticket.account_id
+
+
+def test_ticket_list_pages_without_counting(as_sam):
+    tickets = [TicketFactory() for _ in range(3)]
+    first = as_sam.get("/api/v1/tickets/?limit=2").json()
+    assert [t["id"] for t in first["results"]] == [tickets[2].pk, tickets[1].pk]
+    assert "offset=2" in first["next"] and first["previous"] is None
+    last = as_sam.get(first["next"]).json()
+    assert [t["id"] for t in last["results"]] == [tickets[0].pk] and last["next"] is None
