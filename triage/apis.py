@@ -21,6 +21,7 @@ from triage.serializers import (
     AccountOut,
     EventOut,
     ReasonIn,
+    ReplyIn,
     TicketIn,
     TicketOut,
     TicketPatchIn,
@@ -191,3 +192,15 @@ class TicketEventsApi(APIView):
         ticket = _ticket_for(request, pk)
         events = ticket.events.select_related("actor").order_by("at", "id")
         return Response(EventOut(events, many=True).data)
+
+
+class TicketRepliesApi(APIView):
+    permission_classes = [roles.IsSupport]
+
+    @extend_schema(request=ReplyIn, responses={201: EventOut, 409: CONFLICT})
+    def post(self, request, pk: int):
+        ticket = _ticket_for(request, pk)
+        data = ReplyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.ticket_reply(ticket=ticket, by=request.user, **data.validated_data)
+        return Response(EventOut(event).data, status=status.HTTP_201_CREATED)

@@ -121,6 +121,18 @@ class ReasonIn(InputSerializer):
     reason = StrictCharField(max_length=MAX_REASON)
 
 
+class ReplyIn(InputSerializer):
+    body = StrictCharField(max_length=20000)
+    public = serializers.BooleanField(
+        default=True, help_text="true: a reply to the customer; false: an internal note."
+    )
+    first_response = serializers.BooleanField(
+        default=False,
+        help_text="The reply sums up troubleshooting and next steps: it records the first "
+        "response (an acknowledgement does not).",
+    )
+
+
 def _iso(at: datetime | None) -> str | None:
     """Render an instant as DRF does (ISO 8601, UTC as Z)."""
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at else None

@@ -412,3 +412,48 @@ def ticket_bulk_create(
             batch_size=batch_size,
         )  # fmt: skip
     return len(created_tickets)
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    by: User,
+    body: str,
+    public: bool,
+    first_response: bool,
+    now: datetime | None = None,
+) -> TicketEvent:
+    """Add a public reply or an internal note; a summing-up reply is the first response (R6)."""
+    # Only the engineer knows whether a reply sums up troubleshooting and next steps: they tick
+    # it. An acknowledgement ("we're on it") is a reply too, but it does not stop the clock.
+    now = _now(now)
+    body = (body or "").strip()
+    if not body:
+        raise invalid(body="Write the reply or note first.")
+    if first_response and not public:
+        raise invalid(
+            first_response="Only a public reply to the customer can be the first response."
+        )
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise Conflict(f"Ticket #{ticket.pk} is closed; reopening is not possible.")
+    event = event_record(
+        ticket=ticket,
+        kind=EventKind.REPLY if public else EventKind.NOTE,
+        by=by,
+        now=now,
+        body=body,
+    )
+    if public and first_response and ticket.first_response_at is None:
+        event_record(
+            ticket=ticket,
+            kind=EventKind.FIRST_RESPONSE,
+            by=by,
+            now=now,
+            to_value=now.isoformat(timespec="seconds"),
+            reason="a reply that sums up troubleshooting and next steps",
+        )
+        ticket.first_response_at = now
+        _save(ticket, now)
+    return event

@@ -10,5 +10,6 @@ urlpatterns = [
     path("tickets/<int:pk>/triage/", apis.TicketTriageApi.as_view(), name="api-ticket-triage"),
     path("tickets/<int:pk>/pin/", apis.TicketPinApi.as_view(), name="api-ticket-pin"),
     path("tickets/<int:pk>/unpin/", apis.TicketUnpinApi.as_view(), name="api-ticket-unpin"),
+    path("tickets/<int:pk>/replies/", apis.TicketRepliesApi.as_view(), name="api-ticket-replies"),
     path("tickets/<int:pk>/events/", apis.TicketEventsApi.as_view(), name="api-ticket-events"),
 ]

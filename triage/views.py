@@ -1,42 +1,447 @@
-"""HTML pages. The support engineer's screens are built out in their own issue."""
+"""HTML pages for the support team: the queue, a ticket, new tickets, accounts.
 
-# NOTE FOR THE UI DEVELOPER (issue 3, NAME=ui): read /tmp/common_brief.md now: it holds the
-# common rules your prompt was missing. One change to it: work directly in /work/main (no
-# worktree; the lead works there too, on other files). Commit only your own files with
-# `git add <paths> && git commit` (never `git add -A`), deadline 01:35 UTC. Delete this note.
+Every action is a plain form POST that redirects (works without JavaScript); htmx only refreshes
+the queue's rows and the account search in place. Views are thin: they check the role, validate
+a form, call one service or selector, and answer with a message.
+"""
 
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
-from queues.selectors import open_queue, position_of
-from triage import roles
+from queues.selectors import open_queue, position_of, positions_of
+from queues.services import queue_claim
+from triage import priority as engine
+from triage import roles, services
 from triage.apis import visible_tickets
-from triage.models import Account
+from triage.errors import Conflict
+from triage.forms import (
+    STATUS_ACTIONS,
+    AssignForm,
+    QueueFilterForm,
+    ReasonForm,
+    ReplyForm,
+    StatusForm,
+    TicketCreateForm,
+    TriageForm,
+)
+from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
+
+PAGE_SIZE = 50
+ACCOUNT_PAGE_SIZE = 100
+ACCOUNT_CHOICES = 20
 
 
-@login_required
+def signed_in(view):
+    """Like login_required; an htmx poll after sign-out makes the browser load the sign-in page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{reverse('login')}?next={request.path}"
+            return response
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    """Let support, leadership and engineering in."""
+    return signed_in(_require_staff(view))
+
+
+def _require_staff(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.is_staff_role(request.user):
+            raise PermissionDenied("Only support, leadership and engineering can open this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _require_role(request, *allowed: str, action: str) -> None:
+    if not roles.has_role(request.user, *allowed):
+        who = " or ".join(allowed)
+        raise PermissionDenied(f"Only {who} can {action}.")
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- The queue -------------------------------------------------------------------------------
+
+
+def _queue_context(request) -> dict:
+    """Build the ranked page: filters from the URL, one row past the page instead of a COUNT."""
+    form = QueueFilterForm(request.GET)
+    form.is_valid()  # invalid values are dropped, valid ones still filter
+    f = form.cleaned_data
+    tickets = open_queue()
+    if f.get("priority"):
+        tickets = tickets.filter(priority=f["priority"])
+    if f.get("tier"):
+        tickets = tickets.filter(tier=f["tier"])
+    if f.get("show") == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif f.get("show") == "mine":
+        tickets = tickets.filter(assignee=request.user)
+    page_number = f.get("page") or 1
+    offset = (page_number - 1) * PAGE_SIZE
+    page = list(tickets[offset : offset + PAGE_SIZE + 1])
+    has_next, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
+    filtered = any(f.get(k) for k in ("priority", "tier", "show"))
+    if filtered:
+        positions = positions_of(page)  # places in the whole queue, one query
+    else:
+        positions = {t.pk: offset + i + 1 for i, t in enumerate(page)}
+
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"{reverse('home')}?{query.urlencode()}"
+
+    return {
+        "form": form,
+        "rows": [(positions.get(t.pk), t) for t in page],
+        "filtered": filtered,
+        "page_number": page_number,
+        "next_url": page_url(page_number + 1) if has_next else None,
+        "previous_url": page_url(page_number - 1) if page_number > 1 else None,
+        "refresh_seconds": getattr(settings, "QUEUE_REFRESH_SECONDS", 15),
+        "now": timezone.now(),
+        "can_claim": roles.has_role(request.user, roles.SUPPORT),
+    }
+
+
+@signed_in
 def home(request):
-    if not roles.is_staff_role(request.user):
+    """The support team's home: the ranked open queue. A CE sees their own requests instead."""
+    if roles.has_role(request.user, roles.CE) and not roles.is_staff_role(request.user):
         return render(request, "home_ce.html", {"tickets": visible_tickets(request.user)[:50]})
-    return render(request, "queue.html", {"tickets": open_queue()[:50]})
+    return queue(request)
+
+
+@staff_required
+def queue(request):
+    context = _queue_context(request)
+    if request.htmx:
+        response = render(request, "partials/queue_rows.html", context)
+    else:
+        response = render(request, "queue.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+@staff_required
+def claim_next(request):
+    """Claim the number one unclaimed ticket atomically and open it."""
+    _require_role(request, roles.SUPPORT, action="claim tickets")
+    ticket = queue_claim(by=request.user)
+    if ticket is None:
+        messages.info(request, "Nothing to claim: every open ticket has an owner.")
+        return redirect("home")
+    messages.success(request, f"You claimed #{ticket.pk}, the number one unclaimed ticket.")
+    return redirect(ticket)
+
+
+# --- A ticket --------------------------------------------------------------------------------
+
+
+def _ticket_above(ticket: Ticket) -> Ticket | None:
+    """Return the open ticket ranked just above this one (the partial rank index serves it)."""
+    if not ticket.is_open:
+        return None
+    ahead = Q(rank_key__lt=ticket.rank_key) | Q(rank_key=ticket.rank_key, id__lt=ticket.pk)
+    return Ticket.objects.filter(OPEN).filter(ahead).order_by("-rank_key", "-id").first()
+
+
+def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
+    position = position_of(ticket)
+    above = _ticket_above(ticket) if position and position > 1 else None
+    is_support = roles.has_role(request.user, roles.SUPPORT)
+    triage_form = forms.get("triage_form") or TriageForm(ticket=ticket)
+    context = {
+        "ticket": ticket,
+        "position": position,
+        "above": above,
+        "why": ticket.why(),
+        "why_below": engine.why_below(ticket.facts(), above.facts()) if above else "",
+        "events": ticket.events.select_related("actor").order_by("at", "id"),
+        "now": timezone.now(),
+        "is_staff_role": roles.is_staff_role(request.user),
+        "is_support": is_support,
+        "can_pin": roles.has_role(request.user, roles.SUPPORT, roles.LEADERSHIP),
+        "triage_form": triage_form,
+        "suggestions": triage_form.suggestions(),
+        "status_actions": [
+            (s, STATUS_ACTIONS.get(s, Status(s).label))
+            if not (ticket.status == Status.RESOLVED and s == Status.IN_PROGRESS)
+            else (s, "Reopen")
+            for s in sorted(services.TRANSITIONS[ticket.status], key=Status.values.index)
+        ],
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"assignee": ticket.assignee_id}),
+        "pin_form": forms.get("pin_form") or ReasonForm(prefix="pin"),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+    }
+    return render(request, "ticket.html", context, status=status)
+
+
+def _ticket_for(request, pk: int) -> Ticket:
+    return get_object_or_404(visible_tickets(request.user), pk=pk)
 
 
 @login_required
 def ticket_detail(request, pk: int):
-    ticket = get_object_or_404(visible_tickets(request.user), pk=pk)
-    events = ticket.events.select_related("actor")
+    return _ticket_page(request, _ticket_for(request, pk))
+
+
+def _done(request, ticket: Ticket, text: str):
+    messages.success(request, text)
+    return redirect(ticket)
+
+
+def _conflict(request, ticket: Ticket, exc: Conflict):
+    messages.error(request, exc.message)
+    return redirect(ticket)
+
+
+@require_POST
+@staff_required
+def ticket_triage(request, pk: int):
+    ticket = _ticket_for(request, pk)
+    _require_role(request, roles.SUPPORT, action="triage tickets")
+    form = TriageForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket = services.ticket_triage(ticket=ticket, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except Conflict as exc:
+            return _conflict(request, ticket, exc)
+        else:
+            return _done(
+                request,
+                ticket,
+                f"Triaged: severity {ticket.severity}, priority {ticket.priority}.",
+            )
+    messages.error(request, "Nothing was saved: see the triage form.")
+    return _ticket_page(request, ticket, status=400, triage_form=form)
+
+
+@require_POST
+@staff_required
+def ticket_status(request, pk: int):
+    ticket = _ticket_for(request, pk)
+    _require_role(request, roles.SUPPORT, action="change a ticket's status")
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the status buttons.")
+        return redirect(ticket)
+    try:
+        ticket = services.ticket_set_status(ticket=ticket, by=request.user, **form.cleaned_data)
+    except Conflict as exc:
+        return _conflict(request, ticket, exc)
+    return _done(request, ticket, f"Status is now “{ticket.get_status_display()}”.")
+
+
+@require_POST
+@staff_required
+def ticket_assign(request, pk: int):
+    ticket = _ticket_for(request, pk)
+    _require_role(request, roles.SUPPORT, action="assign tickets")
+    if request.POST.get("to") == "me":
+        assignee, reason = request.user, "took it"
+    else:
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Nothing was saved: choose someone from the list.")
+            return _ticket_page(request, ticket, status=400, assign_form=form)
+        assignee, reason = form.cleaned_data["assignee"], form.cleaned_data["reason"]
+    try:
+        ticket = services.ticket_assign(
+            ticket=ticket, by=request.user, assignee=assignee, reason=reason
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(ticket)
+    except Conflict as exc:
+        return _conflict(request, ticket, exc)
+    who = "you" if assignee == request.user else (assignee.username if assignee else "nobody")
+    return _done(request, ticket, f"Assigned to {who}.")
+
+
+@require_POST
+@staff_required
+def ticket_pin(request, pk: int):
+    return _pin_or_unpin(request, pk, services.ticket_pin, "Pinned above the order.")
+
+
+@require_POST
+@staff_required
+def ticket_unpin(request, pk: int):
+    return _pin_or_unpin(request, pk, services.ticket_unpin, "Unpinned: back in its place.")
+
+
+def _pin_or_unpin(request, pk: int, service, done: str):
+    ticket = _ticket_for(request, pk)
+    _require_role(request, roles.SUPPORT, roles.LEADERSHIP, action="pin or unpin tickets")
+    form = ReasonForm(request.POST, prefix="pin")
+    if form.is_valid():
+        try:
+            ticket = service(ticket=ticket, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc.messages)
+        except Conflict as exc:
+            return _conflict(request, ticket, exc)
+        else:
+            return _done(request, ticket, done)
+    messages.error(request, "Nothing was saved: a pin needs a written reason (R5).")
+    return _ticket_page(request, ticket, status=400, pin_form=form)
+
+
+@require_POST
+@staff_required
+def ticket_reply(request, pk: int):
+    ticket = _ticket_for(request, pk)
+    _require_role(request, roles.SUPPORT, action="reply on tickets")
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_reply(ticket=ticket, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except Conflict as exc:
+            return _conflict(request, ticket, exc)
+        else:
+            public, first = form.cleaned_data["public"], form.cleaned_data["first_response"]
+            text = "Reply sent to the customer." if public else "Internal note added."
+            if first and public and ticket.first_response_at is None:
+                text += " First response recorded."
+            return _done(request, ticket, text)
+    messages.error(request, "Nothing was saved: see the reply form.")
+    return _ticket_page(request, ticket, status=400, reply_form=form)
+
+
+# --- New ticket and accounts -----------------------------------------------------------------
+
+
+def _account_matches(q: str, selected: str | None = None) -> list[Account]:
+    accounts = list(Account.objects.filter(name__icontains=q)[:ACCOUNT_CHOICES]) if q else []
+    if selected and selected.isdigit() and all(str(a.pk) != selected for a in accounts):
+        accounts = list(Account.objects.filter(pk=selected)) + accounts
+    return accounts
+
+
+@staff_required
+def ticket_new(request):
+    """File a ticket on behalf of a customer; the account picker searches without JS too."""
+    _require_role(request, roles.SUPPORT, roles.LEADERSHIP, action="file tickets")
+    data = request.POST if request.method == "POST" else request.GET
+    q = data.get("account_q", "").strip()
+    accounts = _account_matches(q, data.get("account"))
+    if request.htmx and request.method == "GET":
+        form = TicketCreateForm(accounts=accounts, initial={"account": data.get("account")})
+        return render(request, "partials/account_choices.html", {"form": form, "q": q})
+    if request.method == "POST" and "find" not in data:
+        form = TicketCreateForm(request.POST, accounts=accounts)
+        if form.is_valid():
+            try:
+                ticket = services.ticket_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return _done(request, ticket, f"Filed #{ticket.pk}: it is in the queue.")
+        messages.error(request, "Nothing was saved: see the form.")
+        return render(request, "ticket_new.html", {"form": form, "q": q}, status=400)
+    form = TicketCreateForm(accounts=accounts, initial=data.dict())
+    return render(request, "ticket_new.html", {"form": form, "q": q})
+
+
+@staff_required
+def account_list(request):
+    q = request.GET.get("q", "").strip()
+    try:
+        page_number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page_number = 1
+    accounts = Account.objects.annotate(
+        open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES))
+    )
+    if q:
+        accounts = accounts.filter(name__icontains=q)
+    offset = (page_number - 1) * ACCOUNT_PAGE_SIZE
+    page = list(accounts.order_by("name", "id")[offset : offset + ACCOUNT_PAGE_SIZE + 1])
+    has_next, page = len(page) > ACCOUNT_PAGE_SIZE, page[:ACCOUNT_PAGE_SIZE]
+
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"{reverse('account-list')}?{query.urlencode()}"
+
     return render(
         request,
-        "ticket.html",
-        {"ticket": ticket, "position": position_of(ticket), "events": events},
+        "accounts.html",
+        {
+            "accounts": page,
+            "q": q,
+            "next_url": page_url(page_number + 1) if has_next else None,
+            "previous_url": page_url(page_number - 1) if page_number > 1 else None,
+        },
     )
 
 
-@login_required
+@staff_required
 def account_detail(request, pk: int):
-    if not roles.is_staff_role(request.user):
-        raise PermissionDenied
     account = get_object_or_404(Account, pk=pk)
-    tickets = open_queue().filter(account=account)
-    return render(request, "account.html", {"account": account, "tickets": tickets})
+    tickets = list(open_queue().filter(account=account)[:200])
+    positions = positions_of(tickets)
+    return render(
+        request,
+        "account.html",
+        {
+            "account": account,
+            "rows": [(positions.get(t.pk), t) for t in tickets],
+            "now": timezone.now(),
+            "source_for_new": Source.PRESALES if account.tier == "presales" else Source.CUSTOMER,
+        },
+    )
+
+
+# --- Signing in and out ----------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Signed in as {form.get_user().username}.")
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are signed out.")
+        return response

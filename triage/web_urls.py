@@ -1,12 +1,20 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from triage import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("queue/claim/", views.claim_next, name="queue-claim"),
+    path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
+    path("tickets/<int:pk>/triage/", views.ticket_triage, name="ticket-triage"),
+    path("tickets/<int:pk>/status/", views.ticket_status, name="ticket-status"),
+    path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket-assign"),
+    path("tickets/<int:pk>/pin/", views.ticket_pin, name="ticket-pin"),
+    path("tickets/<int:pk>/unpin/", views.ticket_unpin, name="ticket-unpin"),
+    path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),
+    path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
 ]

@@ -1,0 +1,157 @@
+"""HTML forms for the support engineer's pages. They validate input; services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+
+from triage import priority as engine
+from triage import roles
+from triage.models import Account, Level, Source, Status, Ticket, Tier
+
+MAX_REASON = 2000
+
+# R2, the policy's wording. Pre-sales tickets use the pre-sales criteria word for word.
+PRESALES_SEVERITY = {
+    "p0": "Failed deployment or total loss of service",
+    "p1": "Core features are unavailable or the service as a whole is slow",
+    "p2": "Non-blocking technical asks or problems",
+}
+SEVERITY = {
+    "p0": "Failed deployment or total loss of service",
+    "p1": "Core features unavailable, or the service as a whole is slow",
+    "p2": "Non-blocking technical asks or problems",
+    "p3": "Minor: a question or cosmetic issue, nothing impaired",
+}
+# The policy's priority definitions (what the work is worth).
+PRIORITY = {
+    "p0": "Contractual p0: failed deployment or total loss of service (cloud included)",
+    "p1": "Contractual p1: core features unavailable or slow (cloud included)",
+    "p2": "Paying customers' and prospects' non-blocking issues",
+    "p3": "Internal work; free and open-source p2 asks",
+}
+
+STATUS_ACTIONS = {
+    Status.IN_PROGRESS: "Start work",
+    Status.WAITING_ON_CUSTOMER: "Wait on customer",
+    Status.ESCALATED: "Escalate",
+    Status.RESOLVED: "Resolve",
+    Status.CLOSED: "Close",
+}
+
+
+def severity_choices(ticket: Ticket) -> list[tuple[str, str]]:
+    wording = PRESALES_SEVERITY if ticket.source == Source.PRESALES else SEVERITY
+    return [(level, f"{level} — {text}") for level, text in wording.items()]
+
+
+class TriageForm(forms.Form):
+    severity = forms.ChoiceField(widget=forms.RadioSelect)
+    priority = forms.ChoiceField(widget=forms.RadioSelect)
+    reason = forms.CharField(
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the priority differs from the policy's suggestion.",
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        self.ticket = ticket
+        severity = ticket.severity or ticket.reported_severity or "p2"
+        kwargs.setdefault(
+            "initial",
+            {"severity": severity, "priority": self.suggestion_for(severity)},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["severity"].choices = severity_choices(ticket)
+        self.fields["priority"].choices = [(p, f"{p} — {t}") for p, t in PRIORITY.items()]
+
+    def suggestion_for(self, severity: str) -> str:
+        t = self.ticket
+        return engine.suggested_priority(source=t.source, tier=t.tier, severity=severity)
+
+    def suggestions(self) -> dict[str, str]:
+        """Map each severity to the suggested priority, so the page can say it and JS follow it."""
+        return {level: self.suggestion_for(level) for level, _ in self.fields["severity"].choices}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(required=False, max_length=MAX_REASON)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Nobody (unassign)"
+    )
+    reason = forms.CharField(required=False, max_length=MAX_REASON)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            User.objects.filter(is_active=True, groups__name__in=[roles.SUPPORT, roles.LEADERSHIP])
+            .distinct()
+            .order_by("username")
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    public = forms.TypedChoiceField(
+        label="Kind",
+        choices=[("1", "Public reply to the customer"), ("0", "Internal note (team only)")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    first_response = forms.BooleanField(
+        required=False,
+        label="This reply sums up the troubleshooting done and the next steps "
+        "(records the first response; an acknowledgement does not)",
+    )
+
+
+class TicketCreateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    source = forms.ChoiceField(choices=Source.choices, initial=Source.CUSTOMER)
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.all(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="Leave empty for internal work.",
+    )
+    severity = forms.ChoiceField(
+        label="Severity the customer reported",
+        required=False,
+        choices=[("", "Not stated")] + [(k, f"{k} — {v}") for k, v in SEVERITY.items()],
+    )
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.fields["account"].choices = [(a.pk, str(a)) for a in accounts]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; kept in the URL so a filtered view can be bookmarked and shared."""
+
+    priority = forms.ChoiceField(
+        required=False, choices=[("", "Any priority")] + list(Level.choices)
+    )
+    tier = forms.ChoiceField(required=False, choices=[("", "Any tier")] + list(Tier.choices))
+    show = forms.ChoiceField(
+        required=False,
+        label="Assigned",
+        choices=[("", "Everyone's"), ("unassigned", "Unassigned"), ("mine", "Mine")],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)

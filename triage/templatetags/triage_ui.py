@@ -1,0 +1,83 @@
+"""Small presentation helpers for the support pages: badges, countdowns, short durations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# A due time this close counts as near breach: the row turns amber before it turns red.
+NEAR_BREACH = timedelta(minutes=30)
+
+
+def short_duration(delta: timedelta) -> str:
+    """Say a duration the way people read a queue: '2 d 3 h', '1 h 20 min', '4 min'."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min" if mins else "under a minute"
+
+
+def due_state(due_at: datetime | None, now: datetime, answered: bool = False) -> str:
+    if due_at is None:
+        return "none"
+    if answered:
+        return "met"
+    if due_at <= now:
+        return "breached"
+    if due_at - now <= NEAR_BREACH:
+        return "near"
+    return "ok"
+
+
+@register.simple_tag
+def countdown(due_at, now, answered_at=None):
+    """Render a due time as a countdown with near-breach and breached styling (text, not colour)."""
+    state = due_state(due_at, now, answered_at is not None)
+    if state == "none":
+        return mark_safe('<span class="due due-none">no due time</span>')  # noqa: S308
+    iso = due_at.isoformat()
+    title = f"{due_at:%Y-%m-%d %H:%M} UTC"
+    if state == "met":
+        text = "answered"
+    elif state == "breached":
+        text = f"breached {short_duration(now - due_at)} ago"
+    else:
+        text = f"in {short_duration(due_at - now)}"
+    answered = "true" if state == "met" else "false"
+    return format_html(
+        '<time class="due due-{}" datetime="{}" title="Due {}" data-due="{}" data-answered="{}">'
+        "{}</time>",
+        state, iso, title, iso, answered, text,
+    )  # fmt: skip
+
+
+@register.simple_tag
+def age(created_at, now):
+    return short_duration(now - created_at)
+
+
+@register.simple_tag
+def level_badge(level, kind="priority"):
+    """A p0–p3 badge: the text says the level, the colour only repeats it."""
+    if not level:
+        return format_html('<span class="badge badge-none" title="{} not set">—</span>', kind)
+    return format_html(
+        '<span class="badge badge-{}" title="{} {}">{}</span>', level, kind, level, level.upper()
+    )
+
+
+@register.simple_tag
+def user_roles(user):
+    """Return the user's roles for navigation: `{% user_roles user as my_roles %}`."""
+    from triage.roles import roles_of
+
+    return roles_of(user)
