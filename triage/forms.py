@@ -58,10 +58,10 @@ class TriageForm(forms.Form):
     def __init__(self, *args, ticket: Ticket, **kwargs):
         self.ticket = ticket
         severity = ticket.severity or ticket.reported_severity or "p2"
-        kwargs.setdefault(
-            "initial",
-            {"severity": severity, "priority": self.suggestion_for(severity)},
-        )
+        # Untriaged work starts from the policy's suggestion; triaged work keeps what was chosen,
+        # so saving again never quietly drops an override.
+        chosen = ticket.priority if ticket.triaged_at else self.suggestion_for(severity)
+        kwargs.setdefault("initial", {"severity": severity, "priority": chosen})
         super().__init__(*args, **kwargs)
         self.fields["severity"].choices = severity_choices(ticket)
         self.fields["priority"].choices = [(p, f"{p} — {t}") for p, t in PRIORITY.items()]

@@ -190,6 +190,9 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "can_pin": roles.has_role(request.user, roles.SUPPORT, roles.LEADERSHIP),
         "triage_form": triage_form,
         "suggestions": triage_form.suggestions(),
+        "suggested_now": triage_form.suggestion_for(
+            triage_form.data.get("severity") or triage_form.initial["severity"]
+        ),
         "status_actions": [
             (s, STATUS_ACTIONS.get(s, Status(s).label))
             if not (ticket.status == Status.RESOLVED and s == Status.IN_PROGRESS)
