@@ -123,7 +123,7 @@ def _queue_context(request) -> dict:
         "page_number": page_number,
         "next_url": page_url(page_number + 1) if has_next else None,
         "previous_url": page_url(page_number - 1) if page_number > 1 else None,
-        "refresh_seconds": getattr(settings, "QUEUE_REFRESH_SECONDS", 15),
+        "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
         "now": timezone.now(),
         "can_claim": roles.has_role(request.user, roles.SUPPORT),
     }

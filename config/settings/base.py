@@ -151,6 +151,9 @@ CELERY_TIMEZONE = "UTC"
 # The team goal (R6): a first reply within about two hours for everyone.
 TEAM_FIRST_REPLY_GOAL_MINUTES = env.int("TEAM_FIRST_REPLY_GOAL_MINUTES", default=120)
 
+# How often the queue page refreshes its rows with htmx (browser tests set it to 1).
+QUEUE_REFRESH_SECONDS = env.int("QUEUE_REFRESH_SECONDS", default=15)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -128,7 +128,7 @@ def test_keyboard_moves_opens_and_shows_shortcuts(people, live_server, page: Pag
 
 
 def test_pages_work_from_the_keyboard_with_labels_focus_and_contrast(
-    people, live_server, page: Page
+    people, live_server, page: Page, artifacts
 ):
     ticket = TicketFactory(tier="enterprise", severity="p1", title="Check me")
     base = live_server.url
@@ -144,8 +144,17 @@ def test_pages_work_from_the_keyboard_with_labels_focus_and_contrast(
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused link shows a focus ring"
 
-    for path in ("/", f"/tickets/{ticket.pk}/", "/tickets/new/", "/accounts/"):
+    pages = {
+        "queue": "/",
+        "ticket": f"/tickets/{ticket.pk}/",
+        "new-ticket": "/tickets/new/?account_q=acc",
+        "accounts": "/accounts/",
+        "account": f"/accounts/{ticket.account_id}/",
+        "not-found": "/tickets/999999/",
+    }
+    for name, path in pages.items():
         page.goto(base + path)
+        page.screenshot(path=str(artifacts / f"a11y-{name}.png"), full_page=True)
         unlabelled = page.evaluate(UNLABELLED_JS)
         assert unlabelled == [], f"inputs without a label on {path}: {unlabelled}"
         low = page.evaluate(CONTRAST_JS)
