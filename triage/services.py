@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -451,7 +451,7 @@ def ticket_reply(
             kind=EventKind.FIRST_RESPONSE,
             by=by,
             now=now,
-            to_value=now.isoformat(timespec="seconds"),
+            to_value=f"{now.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
             reason="a reply that sums up troubleshooting and next steps",
         )
         ticket.first_response_at = now

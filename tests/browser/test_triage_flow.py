@@ -51,6 +51,12 @@ def test_support_engineer_triages_replies_and_resolves(
     # Override the suggestion (p1 for severity p1 from enterprise) without a reason: refused.
     triage = page.locator("#triage-form")
     expect(triage.locator("input[name=priority][value=p1]")).to_be_checked()
+    # The suggestion follows the severity (enterprise p2 → p2) until a priority is picked.
+    triage.locator("input[name=severity][value=p2]").check()
+    expect(triage.locator("input[name=priority][value=p2]")).to_be_checked()
+    expect(page.locator("#suggested-priority")).to_have_text("p2")
+    triage.locator("input[name=severity][value=p1]").check()
+    expect(triage.locator("input[name=priority][value=p1]")).to_be_checked()
     triage.locator("input[name=priority][value=p0]").check()
     triage.get_by_role("button", name="Save triage").click()
     expect(page.locator("#reason-error")).to_contain_text("Say why")

@@ -37,9 +37,7 @@ def test_queue_page_query_count_is_constant(size, sam_support, django_assert_num
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_filtered_queue_page_query_count_is_constant(
-    size, sam_support, django_assert_num_queries
-):
+def test_filtered_queue_page_query_count_is_constant(size, sam_support, django_assert_num_queries):
     _fill(size, sam_support)
     client = Client()
     client.force_login(sam_support)
