@@ -447,3 +447,10 @@ def test_unknown_user_role_gets_a_clear_403():
     nobody = UserFactory(username="nobody")
     answer = client_for(nobody).get("/")
     assert answer.status_code == 403
+
+
+def test_new_ticket_find_button_searches_and_keeps_what_was_typed(sam):
+    AccountFactory(name="Acme Corp")
+    answer = sam.post("/tickets/new/", {"account_q": "acme", "title": "Login broken", "find": "1"})
+    assert answer.status_code == 200 and not Ticket.objects.exists()
+    assert "Acme Corp" in text(answer) and 'value="Login broken"' in text(answer)
