@@ -12,16 +12,22 @@ afterwards unless --keep is given (a kept database with the right size is reused
 
 from __future__ import annotations
 
-import argparse
-import os
-import random
-import statistics
 import sys
-import time
-from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as `python bench/queue_page.py`, this file's folder comes first on sys.path, and its
+# neighbour bench/queue.py would shadow the standard library's `queue`.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["TEST_DATABASE_NAME"] = os.environ.get("BENCH_DATABASE_NAME", "bench_queue_page")
 
