@@ -158,3 +158,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Pre-sales (R9): remind an engineer to leave a prospect's trial channel after this many hours
+# (or as soon as the ticket is resolved), from a periodic task.
+PRESALES_CHANNEL_REMINDER_HOURS = env.float("PRESALES_CHANNEL_REMINDER_HOURS", default=24)
+CELERY_BEAT_SCHEDULE = {
+    "presales-channel-reminders": {
+        "task": "presales.tasks.channel_reminders_send",
+        "schedule": 600.0,  # every ten minutes
+    },
+}
