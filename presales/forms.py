@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from presales.models import ExceptionKind, ImpactScope
+from presales.services import check_design_doc_links
 from triage.models import Account, Deployment, Tier
 
 HELP = {
@@ -71,7 +73,11 @@ class PresalesRequestForm(forms.Form):
     )
 
     def clean_design_doc_links(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["design_doc_links"].splitlines()]
+        lines = self.cleaned_data["design_doc_links"].splitlines()
+        try:
+            return check_design_doc_links(lines)
+        except ValidationError as e:
+            raise ValidationError(e.message_dict["design_doc_links"]) from None
 
     def clean(self):
         data = super().clean()

@@ -31,7 +31,7 @@ def requests_for(user) -> QuerySet[PresalesRequest]:
     Matches triage.apis.visible_tickets: a CE's request ticket has created_by = requested_by.
     """
     qs = PresalesRequest.objects.select_related(
-        "ticket__account", "ticket__assignee", "ticket__pinned_by", "requested_by"
+        "account", "ticket__account", "ticket__assignee", "ticket__pinned_by", "requested_by"
     ).prefetch_related(
         "key_dates",
         Prefetch(

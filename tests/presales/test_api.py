@@ -16,8 +16,15 @@ from triage.services import event_record
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/presales/requests/"
-REQUIRED = ["account", "summary", "attempted_and_expected", "steps_taken", "impact",
-            "design_doc_links", "sales_context"]  # fmt: skip
+REQUIRED = [
+    "account",
+    "summary",
+    "attempted_and_expected",
+    "steps_taken",
+    "impact",
+    "design_doc_links",
+    "sales_context",
+]
 
 
 def body(account, **overrides):
@@ -39,8 +46,19 @@ def test_ce_files_a_request_and_gets_the_ticket_representation(as_cara, cara_ce,
     answer = as_cara.post(URL, body(prospect), format="json")
     assert answer.status_code == 201, answer.json()
     ticket = answer.json()
-    assert set(ticket) >= {"id", "title", "source", "account", "tier", "priority", "position",
-                           "why", "due_at", "status", "assignee"}  # fmt: skip
+    assert set(ticket) >= {
+        "id",
+        "title",
+        "source",
+        "account",
+        "tier",
+        "priority",
+        "position",
+        "why",
+        "due_at",
+        "status",
+        "assignee",
+    }
     assert ticket["source"] == "presales" and ticket["tier"] == "presales"
     assert ticket["title"] == "SSO login loops for the prospect"
     assert ticket["position"] == 1
@@ -96,12 +114,22 @@ def test_key_dates_text_without_dates_is_kept(as_cara, prospect):
 
 @pytest.mark.parametrize(
     ("who", "post", "get"),
-    [("anon", 401, 401), ("support", 403, 200), ("ce", 201, 200), ("leadership", 403, 200),
-     ("engineering", 403, 403)],
-)  # fmt: skip
+    [
+        ("anon", 401, 401),
+        ("support", 403, 200),
+        ("ce", 201, 200),
+        ("leadership", 403, 200),
+        ("engineering", 403, 403),
+    ],
+)
 def test_presales_requests_endpoint_roles(request, prospect, who, post, get):
-    fixtures = {"anon": "anon", "support": "as_sam", "ce": "as_cara", "leadership": "as_lee",
-                "engineering": "as_eve"}  # fmt: skip
+    fixtures = {
+        "anon": "anon",
+        "support": "as_sam",
+        "ce": "as_cara",
+        "leadership": "as_lee",
+        "engineering": "as_eve",
+    }
     client = request.getfixturevalue(fixtures[who])
     assert client.post(URL, body(prospect), format="json").status_code == post
     assert client.get(URL).status_code == get
@@ -130,10 +158,20 @@ def test_request_list_shows_status_position_engineer_nearest_date_and_replies(
     as_cara, cara_ce, sam_support, prospect
 ):
     r = file_request(cara_ce, account=prospect, key_dates=[(date(2099, 3, 1), "decision")])
-    event_record(ticket=r.ticket, kind=EventKind.REPLY, by=sam_support, now=r.created_at,
-                 body="Please send the pod logs.")  # fmt: skip
-    event_record(ticket=r.ticket, kind=EventKind.NOTE, by=sam_support, now=r.created_at,
-                 body="internal: looks like a CNI issue")  # fmt: skip
+    event_record(
+        ticket=r.ticket,
+        kind=EventKind.REPLY,
+        by=sam_support,
+        now=r.created_at,
+        body="Please send the pod logs.",
+    )
+    event_record(
+        ticket=r.ticket,
+        kind=EventKind.NOTE,
+        by=sam_support,
+        now=r.created_at,
+        body="internal: looks like a CNI issue",
+    )
     row = as_cara.get(URL).json()["results"][0]
     assert row["status"] == "new" and row["position"] == 1 and row["due_at"]
     assert row["presales"]["nearest_key_date"] == {"date": "2099-03-01", "label": "decision"}
@@ -155,14 +193,21 @@ def test_request_list_query_count_does_not_grow_with_rows(as_sam, cara_ce, prosp
 
 def test_presales_endpoints_are_in_the_openapi_schema(anon):
     paths = anon.get("/api/v1/schema/", HTTP_ACCEPT="application/json").data["paths"]
-    wanted = ["requests/", "requests/{id}/", "exceptions/", "exceptions/{id}/decide/",
-              "channels/", "channels/{id}/leave/"]  # fmt: skip
+    wanted = [
+        "requests/",
+        "requests/{id}/",
+        "exceptions/",
+        "exceptions/{id}/decide/",
+        "channels/",
+        "channels/{id}/leave/",
+    ]
     for path in [f"/api/v1/presales/{p}" for p in wanted]:
         assert path in paths, path
     assert "post" in paths["/api/v1/presales/requests/"]
 
 
 def test_key_date_rows_are_stored_with_the_request(as_cara, prospect):
-    as_cara.post(URL, body(prospect, key_dates="2026-12-20 go-live\n2026-12-18 decision"),
-                 format="json")  # fmt: skip
+    as_cara.post(
+        URL, body(prospect, key_dates="2026-12-20 go-live\n2026-12-18 decision"), format="json"
+    )
     assert list(KeyDate.objects.values_list("label", flat=True)) == ["decision", "go-live"]
