@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from presales.models import ExceptionKind, ImpactScope
-from presales.services import check_design_doc_links
+from presales.services import REQUIRED_TEXT, check_design_doc_links
 from triage.models import Account, Deployment, Tier
 
 HELP = {
@@ -23,7 +23,13 @@ HELP = {
 }
 
 
+def _required(name: str) -> dict[str, str]:
+    return {"required": REQUIRED_TEXT[name]}
+
+
 class PresalesRequestForm(forms.Form):
+    required_css_class = "required"
+
     account = forms.ModelChoiceField(
         queryset=Account.objects.filter(tier=Tier.PRESALES).order_by("name"),
         required=False,
@@ -38,27 +44,36 @@ class PresalesRequestForm(forms.Form):
         label="New prospect's deployment", choices=Deployment.choices, required=False,
         initial=Deployment.CLOUD,
     )  # fmt: skip
-    summary = forms.CharField(label="Issue summary", max_length=200, help_text=HELP["summary"])
+    summary = forms.CharField(
+        label="Issue summary",
+        max_length=200,
+        help_text=HELP["summary"],
+        error_messages=_required("summary"),
+    )
     attempted_and_expected = forms.CharField(
         label="What the prospect attempted and the expected result",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=HELP["attempted_and_expected"],
+        error_messages=_required("attempted_and_expected"),
     )
     steps_taken = forms.CharField(
         label="Steps already taken",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=HELP["steps_taken"],
+        error_messages=_required("steps_taken"),
     )
     impact_scope = forms.ChoiceField(
         label="Impact",
         choices=ImpactScope.choices,
         widget=forms.RadioSelect,
         help_text=HELP["impact_scope"],
+        error_messages={"required": "Choose who is affected."},
     )
     impact = forms.CharField(
         label="Impact in detail",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=HELP["impact"],
+        error_messages=_required("impact"),
     )
     design_doc_links = forms.CharField(
         label="Technical design documents",
@@ -70,6 +85,7 @@ class PresalesRequestForm(forms.Form):
         label="Where in the sales cycle",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=HELP["sales_context"],
+        error_messages=_required("sales_context"),
     )
 
     def clean_design_doc_links(self) -> list[str]:
@@ -106,6 +122,7 @@ KeyDateFormSet = formset_factory(KeyDateForm, extra=4, max_num=20)
 
 
 class ExceptionRequestForm(forms.Form):
+    required_css_class = "required"
     kind = forms.ChoiceField(
         label="Exception", choices=ExceptionKind.choices, widget=forms.RadioSelect
     )
