@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from presales.models import (
     ChannelEngagement,
     ExceptionEvent,
     ExceptionKind,
+    ExceptionStatus,
     ImpactScope,
     KeyDate,
     PresalesException,
@@ -16,6 +18,11 @@ from presales.models import (
 from triage.models import Account, Ticket, Tier
 from triage.serializers import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.serializers import TicketOut as TicketOut
+
+
+@extend_schema_field({"type": "string", "enum": ExceptionStatus.values})
+class ExceptionStatusField(serializers.CharField):
+    """The exception's status, documented inline so its enum does not clash with tickets'."""
 
 
 class StrictListField(serializers.ListField):
@@ -74,12 +81,14 @@ class PresalesDetailOut(serializers.ModelSerializer):
             "nearest_key_date", "replies",
         ]  # fmt: skip
 
-    def get_nearest_key_date(self, r: PresalesRequest) -> KeyDateOut | None:
+    @extend_schema_field(KeyDateOut(allow_null=True))
+    def get_nearest_key_date(self, r: PresalesRequest) -> dict | None:
         from presales.selectors import nearest_key_date
 
         kd = nearest_key_date(r)
         return KeyDateOut(kd).data if kd else None
 
+    @extend_schema_field(ReplyOut(many=True))
     def get_replies(self, r: PresalesRequest) -> list[dict]:
         replies = getattr(r.ticket, "replies", None)
         if replies is None:
@@ -117,6 +126,7 @@ class DecisionIn(InputSerializer):
 
 class ExceptionEventOut(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    status = ExceptionStatusField(read_only=True)
 
     class Meta:
         model = ExceptionEvent
@@ -126,6 +136,7 @@ class ExceptionEventOut(serializers.ModelSerializer):
 class ExceptionOut(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    status = ExceptionStatusField(read_only=True)
     history = ExceptionEventOut(many=True, read_only=True)
 
     class Meta:
