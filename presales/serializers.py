@@ -15,9 +15,14 @@ from presales.models import (
     PresalesException,
     PresalesRequest,
 )
-from triage.models import Account, Ticket, Tier
+from triage.models import Account, Status, Ticket, Tier
 from triage.serializers import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.serializers import TicketOut as TicketOut
+
+# Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (the ticket fields carry plain values).
+TICKET_TIERS = Tier.values
+TICKET_STATUSES = Status.values
+EXCEPTION_STATUSES = ExceptionStatus.values
 
 
 @extend_schema_field({"type": "string", "enum": ExceptionStatus.values})
@@ -63,7 +68,7 @@ class KeyDateOut(serializers.ModelSerializer):
 
 class ReplyOut(serializers.Serializer):
     at = serializers.DateTimeField()
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.CharField(source="actor.username", allow_null=True, help_text="username")
     body = serializers.CharField()
 
 
@@ -99,14 +104,12 @@ class PresalesDetailOut(serializers.ModelSerializer):
 class PresalesRequestOut(TicketOut):
     """The ticket representation (as GET /tickets/{id}/) with the request's own fields."""
 
-    presales = serializers.SerializerMethodField()
+    presales = PresalesDetailOut()
 
-    class Meta(TicketOut.Meta):
-        model = Ticket
-        fields = [*TicketOut.Meta.fields, "presales"]
-
-    def get_presales(self, ticket: Ticket) -> PresalesDetailOut:
-        return PresalesDetailOut(ticket.presales_request).data
+    def to_representation(self, ticket: Ticket) -> dict:
+        data = super().to_representation(ticket)
+        data["presales"] = PresalesDetailOut(ticket.presales_request).data
+        return data
 
 
 class ExceptionIn(InputSerializer):

@@ -130,7 +130,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # p0..p3 is one scale for severities and priorities: name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "triage.models.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "triage.models.Level",
+        # Pre-sales serializers repeat the ticket's tier and status, and add exception statuses.
+        "TicketTierEnum": "presales.serializers.TICKET_TIERS",
+        "TicketStatusEnum": "presales.serializers.TICKET_STATUSES",
+        "ExceptionStatusEnum": "presales.serializers.EXCEPTION_STATUSES",
+    },
 }
 
 # Unset REDIS_URL: tasks run in-process (no broker needed on a laptop).
