@@ -45,10 +45,13 @@ def test_ce_files_a_request_with_inline_errors_and_support_sees_it_in_the_queue(
     page.screenshot(path=str(artifacts / "presales-form-missing-summary.png"), full_page=True)
 
     page.fill("#id_summary", "Installer fails on the prospect's air-gapped cluster")
+    page.click("text=Add another date")  # the enhancement: a fifth row
+    page.fill("#id_key_dates-4-date", "2099-03-31")
+    page.fill("#id_key_dates-4-label", "contract signature")
     page.click("text=Send to support")
     page.wait_for_load_state()
     assert "Installer fails" in page.locator("h1").inner_text()
-    assert "tomorrow" in page.content()
+    assert "tomorrow" in page.content() and "2099-03-31 contract signature" in page.content()
     page.screenshot(path=str(artifacts / "presales-request-detail.png"), full_page=True)
     page.goto(f"{base}/presales/")
     page.screenshot(path=str(artifacts / "presales-my-requests.png"), full_page=True)
@@ -65,3 +68,41 @@ def test_ce_files_a_request_with_inline_errors_and_support_sees_it_in_the_queue(
     page.wait_for_load_state()
     assert "Failed deployment or total loss of service" in page.content()
     page.screenshot(path=str(artifacts / "presales-ticket-panel.png"), full_page=True)
+
+
+def test_leadership_decides_an_exception_and_sees_joined_channels(
+    chromium_available, transactional_db, live_server, page, artifacts
+):
+    from datetime import date
+
+    from presales import services
+    from tests.presales.conftest import file_request
+
+    cara = UserFactory(username="cara", role="ce")
+    sam = UserFactory(username="sam", role="support")
+    UserFactory(username="lee", role="leadership")
+    prospect = AccountFactory(name="Acme Prospect", tier="presales")
+    r = file_request(cara, account=prospect)
+    services.channel_join(ticket=r.ticket, by=sam, channel="#trial-acme")
+    e = services.exception_request(by=cara, kind="monitor_channel", account=prospect,
+                                   ticket=r.ticket, reason="40-seat trial, exec sponsor",
+                                   ends_on=date(2099, 1, 31))  # fmt: skip
+    base = live_server.url
+
+    sign_in(page, base, "lee")
+    page.goto(f"{base}/presales/exceptions/")
+    assert "Waiting for your decision" in page.content()
+    page.screenshot(path=str(artifacts / "presales-exceptions-leadership.png"), full_page=True)
+    page.click(f"text=#{e.pk} Support monitors")
+    page.check("#id_decision_0")
+    page.click("text=Record decision")
+    page.wait_for_load_state()
+    assert "This field is required" in page.content()
+    page.fill("#id_note", "Approved until the trial ends.")
+    page.click("text=Record decision")
+    page.wait_for_load_state()
+    assert "Approved" in page.locator("h1 + p").inner_text()
+    page.screenshot(path=str(artifacts / "presales-exception-decided.png"), full_page=True)
+    page.goto(f"{base}/presales/channels/")
+    assert "#trial-acme" in page.content()
+    page.screenshot(path=str(artifacts / "presales-channels-leadership.png"), full_page=True)
