@@ -1,7 +1,10 @@
 """Roles around pre-sales: CEs file and follow, never triage; leadership edits in the admin."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 
 from tests.conftest import api_client
@@ -46,3 +49,12 @@ def test_ce_navigation_leads_to_my_requests(cara_ce):
     ce.force_login(cara_ce)
     page = ce.get("/presales/").content.decode()
     assert "My requests" in page and "New request" in page and "Trial channels" not in page
+
+
+def test_seed_presales_demo_files_requests_once(cara_ce, sam_support):
+    from presales.models import ChannelEngagement, PresalesException, PresalesRequest
+
+    call_command("seed_presales_demo", stdout=io.StringIO())
+    call_command("seed_presales_demo", stdout=io.StringIO())
+    assert PresalesRequest.objects.count() == 3
+    assert PresalesException.objects.count() == 1 and ChannelEngagement.objects.count() == 1
