@@ -74,11 +74,12 @@ def request_new(request):
                     key_dates=key_dates,
                 )
             except ValidationError as e:
-                if "name" in e.message_dict:  # the inline account's name clashes
-                    form.add_error("new_account_name", e.message_dict.pop("name"))
-                    e = ValidationError(e.message_dict) if e.message_dict else None
-                if e is not None:
-                    _errors_to_form(form, e)
+                errors = e.message_dict
+                # The inline account's name clashes with an existing account.
+                if "name" in errors:
+                    form.add_error("new_account_name", errors.pop("name"))
+                if errors:
+                    _errors_to_form(form, ValidationError(errors))
             else:
                 messages.success(request, f"Request #{created.pk} is in support's queue.")
                 return redirect(created)

@@ -207,3 +207,14 @@ def test_ce_asks_for_an_exception_in_the_browser(cara_ce, prospect):
     )
     assert done.status_code == 302
     assert PresalesException.objects.get().ticket_id == r.pk
+
+
+def test_ce_cannot_open_another_ces_exception(cara_ce, carl_ce, prospect):
+    e = services.exception_request(
+        by=carl_ce, kind="other", account=prospect, reason="carl's", ends_on=date(2099, 1, 1)
+    )
+    assert api_client(cara_ce).get(f"{URL}{e.pk}/").status_code == 404
+    ce = Client()
+    ce.force_login(cara_ce)
+    assert ce.get(e.get_absolute_url()).status_code == 404
+    assert ce.post(e.get_absolute_url(), {"decision": "approve", "note": "x"}).status_code == 404

@@ -123,6 +123,7 @@ def test_request_form_inline_account_name_clash_is_an_inline_error(cara_ce, pros
     answer = browser(cara_ce).post(NEW, form_data(None, new_account_name=prospect.name))
     assert answer.status_code == 400
     assert "already exists" in str(answer.context["form"].errors["new_account_name"])
+    assert not answer.context["form"].non_field_errors()
     assert not Ticket.objects.exists()
 
 
