@@ -65,6 +65,10 @@ def role_permission(*roles: str) -> type[BasePermission]:
 
 # Models leadership may edit in the admin ("all editable in the admin"); apps add theirs.
 LEADERSHIP_ADMIN_MODELS = ["triage.slacalendar", "triage.slatarget", "triage.account"]
+LEADERSHIP_ADMIN_MODELS += [
+    "presales.presalesrequest", "presales.keydate", "presales.presalesexception",
+    "presales.exceptionevent", "presales.channelengagement",
+]  # fmt: skip
 
 
 def ensure_groups() -> None:

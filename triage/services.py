@@ -39,6 +39,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Hooks later features register to run after a ticket is created (e.g. proactive notices).
 ticket_created_hooks: list[Callable[[int], None]] = []
+# Hooks run after a status change commits, with (ticket id, new status) (e.g. channel reminders).
+ticket_status_hooks: list[Callable[[int, str], None]] = []
 
 
 def _now(now: datetime | None) -> datetime:
@@ -262,6 +264,8 @@ def ticket_set_status(
     )
     ticket.status = status
     _save(ticket, now)
+    for hook in ticket_status_hooks:
+        transaction.on_commit(lambda hook=hook, pk=ticket.pk: hook(pk, status))
     return ticket
 
 

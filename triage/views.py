@@ -119,6 +119,7 @@ def _queue_context(request) -> dict:
     return {
         "form": form,
         "rows": [(positions.get(t.pk), t) for t in page],
+        "tickets": page,
         "filtered": filtered,
         "page_number": page_number,
         "next_url": page_url(page_number + 1) if has_next else None,
@@ -133,7 +134,7 @@ def _queue_context(request) -> dict:
 def home(request):
     """The support team's home: the ranked open queue. A CE sees their own requests instead."""
     if roles.has_role(request.user, roles.CE) and not roles.is_staff_role(request.user):
-        return render(request, "home_ce.html", {"tickets": visible_tickets(request.user)[:50]})
+        return redirect("presales-my-requests")
     return queue(request)
 
 

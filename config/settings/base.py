@@ -130,7 +130,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # p0..p3 is one scale for severities and priorities: name it once in the schema.
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "triage.models.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "triage.models.Level",
+        # Pre-sales serializers repeat the ticket's tier and status, and add exception statuses.
+        "TicketTierEnum": "presales.serializers.TICKET_TIERS",
+        "TicketStatusEnum": "presales.serializers.TICKET_STATUSES",
+        "ExceptionStatusEnum": "presales.serializers.EXCEPTION_STATUSES",
+    },
 }
 
 # Unset REDIS_URL: tasks run in-process (no broker needed on a laptop).
@@ -160,4 +166,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Pre-sales (R9): remind an engineer to leave a prospect's trial channel after this many hours
+# (or as soon as the ticket is resolved), from a periodic task.
+PRESALES_CHANNEL_REMINDER_HOURS = env.float("PRESALES_CHANNEL_REMINDER_HOURS", default=24)
+CELERY_BEAT_SCHEDULE = {
+    "presales-channel-reminders": {
+        "task": "presales.tasks.channel_reminders_send",
+        "schedule": 600.0,  # every ten minutes
+    },
 }

@@ -1,0 +1,158 @@
+"""HTML forms: they validate and explain; services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from presales.models import ExceptionKind, ImpactScope
+from presales.services import REQUIRED_TEXT, check_design_doc_links
+from triage.models import Account, Deployment, Tier
+
+HELP = {
+    "account": "The prospect this is for. Not listed? Leave this empty and name it below.",
+    "new_account_name": "Only for a prospect that is not in the list yet.",
+    "summary": "One line support reads in the queue (up to 200 characters).",
+    "attempted_and_expected": "What the prospect tried to do, and what they expected to happen.",
+    "steps_taken": "What you and the prospect already tried to resolve it.",
+    "impact_scope": "Who is affected.",
+    "impact": "How the issue affects the prospect's evaluation (who, how often, workaround?).",
+    "design_doc_links": "Links to technical design documents, one per line (may be empty).",
+    "sales_context": "Where in the sales cycle the prospect is (e.g. trial, proof of concept).",
+}
+
+
+def _required(name: str) -> dict[str, str]:
+    return {"required": REQUIRED_TEXT[name]}
+
+
+class PresalesRequestForm(forms.Form):
+    required_css_class = "required"
+
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.filter(tier=Tier.PRESALES).order_by("name"),
+        required=False,
+        empty_label="— choose a prospect —",
+        help_text=HELP["account"],
+    )
+    new_account_name = forms.CharField(
+        label="New prospect account", max_length=200, required=False,
+        help_text=HELP["new_account_name"],
+    )  # fmt: skip
+    new_account_deployment = forms.ChoiceField(
+        label="New prospect's deployment", choices=Deployment.choices, required=False,
+        initial=Deployment.CLOUD,
+    )  # fmt: skip
+    summary = forms.CharField(
+        label="Issue summary",
+        max_length=200,
+        help_text=HELP["summary"],
+        error_messages=_required("summary"),
+    )
+    attempted_and_expected = forms.CharField(
+        label="What the prospect attempted and the expected result",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=HELP["attempted_and_expected"],
+        error_messages=_required("attempted_and_expected"),
+    )
+    steps_taken = forms.CharField(
+        label="Steps already taken",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=HELP["steps_taken"],
+        error_messages=_required("steps_taken"),
+    )
+    impact_scope = forms.ChoiceField(
+        label="Impact",
+        choices=ImpactScope.choices,
+        widget=forms.RadioSelect,
+        help_text=HELP["impact_scope"],
+        error_messages={"required": "Choose who is affected."},
+    )
+    impact = forms.CharField(
+        label="Impact in detail",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=HELP["impact"],
+        error_messages=_required("impact"),
+    )
+    design_doc_links = forms.CharField(
+        label="Technical design documents",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"}),
+        help_text=HELP["design_doc_links"],
+    )
+    sales_context = forms.CharField(
+        label="Where in the sales cycle",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=HELP["sales_context"],
+        error_messages=_required("sales_context"),
+    )
+
+    def clean_design_doc_links(self) -> list[str]:
+        lines = self.cleaned_data["design_doc_links"].splitlines()
+        try:
+            return check_design_doc_links(lines)
+        except ValidationError as e:
+            raise ValidationError(e.message_dict["design_doc_links"]) from None
+
+    def clean(self):
+        data = super().clean()
+        no_account = not data.get("account") and not (data.get("new_account_name") or "").strip()
+        if no_account and "account" not in self.errors:
+            self.add_error("account", "Pick the prospect's account, or name a new one below.")
+        return data
+
+
+class KeyDateForm(forms.Form):
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(
+        required=False, max_length=200, widget=forms.TextInput(attrs={"placeholder": "decision"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and not (data.get("label") or "").strip():
+            self.add_error("label", "Say what happens on this date.")
+        if (data.get("label") or "").strip() and not data.get("date") and "date" not in self.errors:
+            self.add_error("date", "Give the date (YYYY-MM-DD).")
+        return data
+
+
+KeyDateFormSet = formset_factory(KeyDateForm, extra=4, max_num=20)
+
+
+class ExceptionRequestForm(forms.Form):
+    required_css_class = "required"
+    kind = forms.ChoiceField(
+        label="Exception", choices=ExceptionKind.choices, widget=forms.RadioSelect
+    )
+    account = forms.ModelChoiceField(
+        label="Prospect",
+        queryset=Account.objects.filter(tier=Tier.PRESALES).order_by("name"),
+        empty_label="— choose a prospect —",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why the prospect needs support outside the usual process.",
+    )
+    ends_on = forms.DateField(
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day the exception applies.",
+    )
+
+
+class ExceptionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("deny", "Deny")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="The CE reads this with your decision."
+    )
+
+
+class ChannelJoinForm(forms.Form):
+    channel = forms.CharField(
+        label="Trial channel you joined", max_length=200,
+        help_text="e.g. #trial-acme; you will be reminded to leave it.",
+    )  # fmt: skip

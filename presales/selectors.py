@@ -1,0 +1,168 @@
+"""Reads for pre-sales pages and the API; tests pin their query counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from presales import rules
+from presales.models import (
+    ChannelEngagement,
+    ExceptionStatus,
+    KeyDate,
+    PresalesException,
+    PresalesRequest,
+)
+from presales.services import reminder_hours
+from triage import roles
+from triage.models import EventKind, Ticket, TicketEvent
+
+
+def can_see_all_requests(user) -> bool:
+    return roles.has_role(user, roles.SUPPORT, roles.LEADERSHIP)
+
+
+def requests_for(user) -> QuerySet[PresalesRequest]:
+    """Return the requests this user may read: a CE its own, support and leadership all.
+
+    Matches triage.apis.visible_tickets: a CE's request ticket has created_by = requested_by.
+    """
+    qs = PresalesRequest.objects.select_related(
+        "account", "ticket__account", "ticket__assignee", "ticket__pinned_by", "requested_by"
+    ).prefetch_related(
+        "key_dates",
+        Prefetch(
+            "ticket__events",
+            queryset=TicketEvent.objects.filter(kind=EventKind.REPLY).select_related("actor"),
+            to_attr="replies",
+        ),
+    )
+    if can_see_all_requests(user):
+        return qs.order_by("-created_at", "-ticket_id")
+    if roles.has_role(user, roles.CE):
+        return qs.filter(requested_by=user).order_by("-created_at", "-ticket_id")
+    return qs.none()
+
+
+def nearest_key_date(request: PresalesRequest, today: date | None = None) -> KeyDate | None:
+    """Return the request's next key date (or its latest past one), from prefetched rows."""
+    return rules.nearest_key_date(request.key_dates.all(), today or timezone.localdate())
+
+
+def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict[int, KeyDate]:
+    """Return, for the open tickets among these, the key date within 2 days; ONE query."""
+    today = today or timezone.localdate()
+    ids = [t.pk for t in tickets if t.is_open and t.source == "presales"]
+    if not ids:
+        return {}
+    flags: dict[int, KeyDate] = {}
+    close = KeyDate.objects.filter(
+        request_id__in=ids,
+        date__gte=today,
+        date__lte=today + timedelta(days=rules.KEY_DATE_FLAG_DAYS),
+    ).order_by("date", "id")
+    for kd in close:
+        flags.setdefault(kd.request_id, kd)
+    return flags
+
+
+def exceptions_for(user) -> QuerySet[PresalesException]:
+    """Return the exceptions this user may read: a CE its own, support and leadership all."""
+    qs = PresalesException.objects.select_related("account", "ticket", "requested_by", "decided_by")
+    if can_see_all_requests(user):
+        return qs
+    if roles.has_role(user, roles.CE):
+        return qs.filter(requested_by=user)
+    return qs.none()
+
+
+def open_exceptions() -> QuerySet[PresalesException]:
+    """Return exception requests waiting for leadership, oldest first."""
+    return (
+        PresalesException.objects.filter(status=ExceptionStatus.PENDING)
+        .select_related("account", "ticket", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def joined_channels() -> QuerySet[ChannelEngagement]:
+    """Return every trial channel a support engineer is in right now."""
+    return (
+        ChannelEngagement.objects.filter(left_at__isnull=True)
+        .select_related("ticket", "engineer")
+        .order_by("joined_at", "id")
+    )
+
+
+def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngagement]:
+    """Return the channels this engineer is in and should leave (reminded or due)."""
+    now = now or timezone.now()
+    hours = reminder_hours()
+    mine = joined_channels().filter(engineer=user)
+    return [
+        e
+        for e in mine
+        if e.reminded_at is not None
+        or rules.channel_reminder_due(
+            joined_at=e.joined_at, ticket_open=e.ticket.is_open, now=now, hours=hours
+        )
+    ]
+
+
+def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
+    """Return what the pre-sales panel on a ticket page shows (empty for other tickets)."""
+    now = now or timezone.now()
+    request = (
+        PresalesRequest.objects.select_related("requested_by", "account")
+        .prefetch_related("key_dates")
+        .filter(pk=ticket.pk)
+        .first()
+    )
+    staff = can_see_all_requests(user)
+    channels = (
+        list(ticket.channel_engagements.select_related("engineer").order_by("-joined_at"))
+        if staff
+        else []
+    )
+    exceptions = list(exceptions_for(user).filter(ticket=ticket).prefetch_related("history__actor"))
+    return {
+        "request": request,
+        "nearest": nearest_key_date(request, timezone.localdate(now)) if request else None,
+        "close": bool(
+            request
+            and ticket.is_open
+            and any(
+                rules.key_date_is_close(k.date, timezone.localdate(now))
+                for k in request.key_dates.all()
+            )
+        ),
+        "channels": channels,
+        "exceptions": exceptions,
+        "criteria": rules.PRESALES_SEVERITY_CRITERIA,
+        "is_support": roles.has_role(user, roles.SUPPORT),
+        "is_ce": roles.has_role(user, roles.CE),
+        "presales": ticket.source == "presales",
+    }
+
+
+def my_requests_rows(requests: list[PresalesRequest], today: date | None = None) -> list[dict]:
+    """Pair each request with its queue position and nearest key date (one positions query)."""
+    from queues.selectors import positions_of
+
+    today = today or timezone.localdate()
+    positions = positions_of([r.ticket for r in requests])
+    return [
+        {
+            "request": r,
+            "ticket": r.ticket,
+            "position": positions.get(r.pk),
+            "nearest": nearest_key_date(r, today),
+            "close": r.ticket.is_open
+            and any(rules.key_date_is_close(k.date, today) for k in r.key_dates.all()),
+            "replies": r.ticket.replies,
+        }
+        for r in requests
+    ]

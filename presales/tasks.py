@@ -1,0 +1,27 @@
+"""Background work for pre-sales: thin, idempotent tasks taking ids."""
+
+from celery import shared_task
+
+from presales import services
+
+
+@shared_task
+def exception_notify_request(exception_id: int) -> bool:
+    return services.exception_notify_request(exception_id=exception_id)
+
+
+@shared_task
+def exception_notify_decision(exception_id: int) -> bool:
+    return services.exception_notify_decision(exception_id=exception_id)
+
+
+@shared_task
+def channel_reminders_send(ticket_id: int | None = None) -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE) and on resolve: remind engineers to leave channels."""
+    return services.channel_reminders_send(ticket_id=ticket_id)
+
+
+def on_ticket_status(ticket_id: int, status: str) -> None:
+    """Hook run after a ticket's status change commits: remind at once when it is resolved."""
+    if status in ("resolved", "closed"):
+        channel_reminders_send.delay(ticket_id)

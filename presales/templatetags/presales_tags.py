@@ -1,0 +1,52 @@
+"""Template tags behind the pre-sales partials that other apps' pages include in one line."""
+
+from django import template
+from django.utils import timezone
+
+from presales import selectors
+from triage import roles
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def presales_nav(context) -> dict:
+    user = context["request"].user
+    return {
+        "requests": roles.has_role(user, roles.CE, roles.SUPPORT, roles.LEADERSHIP),
+        "new": roles.has_role(user, roles.CE),
+        "exceptions": roles.has_role(user, roles.CE, roles.SUPPORT, roles.LEADERSHIP),
+        "channels": roles.has_role(user, roles.SUPPORT, roles.LEADERSHIP),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def presales_queue_panel(context, tickets=None) -> dict:
+    """Return key-date flags for this page of tickets (one query) and the user's channels."""
+    user = context["request"].user
+    tickets = list(tickets or [])
+    flags = selectors.key_date_flags(tickets)
+    return {
+        "flagged": [(t, flags[t.pk]) for t in tickets if t.pk in flags],
+        "to_leave": selectors.channels_to_leave(user)
+        if roles.has_role(user, roles.SUPPORT)
+        else [],
+        "today": timezone.localdate(),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def presales_ticket_panel(context, ticket) -> dict:
+    return selectors.ticket_panel(ticket, context["request"].user)
+
+
+@register.filter
+def days_from_today(day) -> int:
+    return (day - timezone.localdate()).days
+
+
+@register.filter
+def attr_body(event) -> str:
+    """Return a reply's text, shortened for a list."""
+    body = getattr(event, "body", "") or ""
+    return body if len(body) <= 80 else body[:79] + "…"
