@@ -38,7 +38,7 @@ from triage.forms import (
     TicketCreateForm,
     TriageForm,
 )
-from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
+from triage.models import OPEN, OPEN_STATUSES, Account, EventKind, Source, Status, Ticket
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 100
@@ -184,7 +184,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "above": above,
         "why": ticket.why(),
         "why_below": engine.why_below(ticket.facts(), above.facts()) if above else "",
-        "events": ticket.events.select_related("actor").order_by("at", "id"),
+        "events": _timeline(request.user, ticket),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
         "is_support": is_support,
@@ -214,7 +214,18 @@ def _ticket_for(request, pk: int) -> Ticket:
 
 @login_required
 def ticket_detail(request, pk: int):
-    return _ticket_page(request, _ticket_for(request, pk))
+    ticket = _ticket_for(request, pk)
+    if not roles.is_staff_role(request.user) and hasattr(ticket, "presales_request"):
+        # A CE follows their request on its own page, with the request's context.
+        return redirect("presales-request", pk=ticket.pk)
+    return _ticket_page(request, ticket)
+
+
+def _timeline(user, ticket: Ticket):
+    events = ticket.events.select_related("actor").order_by("at", "id")
+    if not roles.is_staff_role(user):
+        events = events.exclude(kind=EventKind.NOTE)  # internal notes stay internal
+    return events
 
 
 def _done(request, ticket: Ticket, text: str):

@@ -122,3 +122,22 @@ def test_unknown_or_inactive_token_is_401(sam_support):
     sam_support.save()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/queue/").status_code == 401
+
+
+def test_a_ce_never_sees_internal_notes_on_their_request(cara_ce, sam_support, as_cara, client):
+    ticket = TicketFactory(tier="presales", by=cara_ce)
+    services.ticket_reply(
+        ticket=ticket, by=sam_support, body="Customer seems confused", public=False,
+        first_response=False,
+    )  # fmt: skip
+    services.ticket_reply(
+        ticket=ticket, by=sam_support, body="Checked logs; next: upgrade to 5.2", public=True,
+        first_response=True,
+    )  # fmt: skip
+    bodies = [e["body"] for e in as_cara.get(f"/api/v1/tickets/{ticket.pk}/events/").json()]
+    assert "Checked logs; next: upgrade to 5.2" in bodies
+    assert "Customer seems confused" not in bodies
+    client.force_login(cara_ce)
+    page = client.get(f"/tickets/{ticket.pk}/", follow=True)
+    assert b"Checked logs; next: upgrade to 5.2" in page.content
+    assert b"Customer seems confused" not in page.content
