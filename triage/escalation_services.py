@@ -213,17 +213,17 @@ def escalation_decide(
         if target_date < now.date():
             raise invalid(target_date="The target date is in the past.")
         escalation.target_date = target_date
-        detail, to_value = "", f"accepted, target {target_date.isoformat()}"
+        to_value = f"accepted, target {target_date.isoformat()}"
     elif decision == Decision.ASK:
         if not question:
             raise invalid(question="Write the question support should answer.")
         escalation.question, escalation.answer = question, ""
-        detail, to_value = question, "needs context"
+        to_value = "needs context"
     elif decision == Decision.DECLINE:
         if not reason:
             raise invalid(reason="Say why engineering declines.")
         escalation.decline_reason = reason
-        detail, to_value = reason, "declined"
+        to_value = "declined"
     else:
         raise invalid(decision=f"“{decision}” is not one of: {', '.join(Decision.values)}.")
     escalation.state = DECISION_STATE[decision]

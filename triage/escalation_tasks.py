@@ -58,7 +58,7 @@ def escalation_decision_send(decision_id: int) -> bool:
         recipients = _recipients(decision)
         if recipients:
             subject, body = _message(decision)
-            # Sent inside the transaction: if sending fails the marker rolls back and a retry resends.
+            # Sent inside the transaction: a failed send rolls back the marker, a retry resends.
             send_mail(subject, body, None, recipients)
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
