@@ -61,4 +61,8 @@ class DecisionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "esc-%s")
+        super().__init__(*args, **kwargs)
+
     answer = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="Answer for engineering")

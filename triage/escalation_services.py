@@ -61,9 +61,17 @@ def _check_context(**fields: str) -> dict[str, str]:
     return cleaned
 
 
+def _check_deadline(customer_deadline: date | None) -> None:
+    if customer_deadline is None:
+        raise invalid(customer_deadline="Give the customer's deadline (a date).")
+
+
 def _check_urgency(
     ticket: Ticket, urgency: str, cannot_wait_a_day: bool, justification: str
 ) -> None:
+    justification = (justification or "").strip()
+    if urgency not in Urgency.values:
+        raise invalid(urgency=f"“{urgency}” is not one of: {', '.join(Urgency.values)}.")
     if urgency != Urgency.DROP_EVERYTHING:
         return
     if ticket.priority not in DROP_EVERYTHING_PRIORITIES:
@@ -124,22 +132,29 @@ def escalation_create(
             " Triage it first (set severity and priority)." if ticket.status == Status.NEW else ""
         )
         raise Conflict(f"A {ticket.status} ticket can't be escalated.{hint}")
-    text = _check_context(
-        summary=summary, reproduction_steps=reproduction_steps, impact=impact, tried=tried
-    )
+    # Every problem is reported at once, so the form shows all its errors in one round trip.
     errors: dict[str, str] = {}
-    if customer_deadline is None:
-        errors["customer_deadline"] = "Give the customer's deadline (a date)."
-    try:
-        links = _clean_links(links)
-    except ValidationError as e:
-        errors.update({k: v[0] for k, v in e.message_dict.items()})
+
+    def collect(check, *args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as e:
+            errors.update({name: messages[0] for name, messages in e.message_dict.items()})
+            return None
+
+    text = collect(
+        _check_context,
+        summary=summary,
+        reproduction_steps=reproduction_steps,
+        impact=impact,
+        tried=tried,
+    )
+    collect(_check_deadline, customer_deadline)
+    links = collect(_clean_links, links)
+    collect(_check_urgency, ticket, urgency, cannot_wait_a_day, justification)
     if errors:
         raise invalid(**errors)
-    if urgency not in Urgency.values:
-        raise invalid(urgency=f"“{urgency}” is not one of: {', '.join(Urgency.values)}.")
     justification = (justification or "").strip()
-    _check_urgency(ticket, urgency, cannot_wait_a_day, justification)
     escalation = Escalation(
         ticket=ticket,
         state=EscalationState.OPEN,

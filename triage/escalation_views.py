@@ -18,6 +18,11 @@ from triage.escalation_forms import AnswerForm, DecisionForm, EscalateForm
 from triage.models_escalation import Decision, Escalation
 
 READERS = (roles.SUPPORT, roles.ENGINEERING, roles.LEADERSHIP)
+DONE = {
+    Decision.ACCEPT: "accepted",
+    Decision.ASK: "sent back to support with your question",
+    Decision.DECLINE: "declined",
+}
 
 
 def _require(request, *allowed: str) -> None:
@@ -131,8 +136,8 @@ def escalation_decide(request, pk: int):
     )
     if not done:
         return _detail(request, escalation, forms={"decision": form}, status=status)
-    label = Decision(form.cleaned_data["decision"]).label.lower()
-    messages.success(request, f"Escalation #{escalation.pk}: {label} — support is notified.")
+    done_text = DONE[form.cleaned_data["decision"]]
+    messages.success(request, f"Escalation #{escalation.pk} {done_text}; support is notified.")
     return redirect("engineering-inbox")
 
 

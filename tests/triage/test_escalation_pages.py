@@ -110,8 +110,15 @@ def test_inbox_page_lists_drop_everything_first_with_full_context(sam_support, e
     assert html.index(f'data-escalation="{urgent.pk}"') < html.index(
         f'data-escalation="{normal.pk}"'
     )
-    for text in ("Steps to reproduce", "Impact", "Customer deadline", "What support tried",
-                 "https://logs.example.com/trace/abc", "Launch tomorrow", "Engineering inbox"):  # fmt: skip
+    for text in (
+        "Steps to reproduce",
+        "Impact",
+        "Customer deadline",
+        "What support tried",
+        "https://logs.example.com/trace/abc",
+        "Launch tomorrow",
+        "Engineering inbox",
+    ):
         assert text in html
     assert "Target date" in html and "Ask for context" in html and "Decline" in html
 

@@ -382,3 +382,14 @@ def test_escalation_endpoints_are_in_the_openapi_schema(anon):
     assert "get" in paths["/api/v1/escalations/"]
     assert "patch" in paths["/api/v1/escalations/{id}/"]
     assert "post" in paths["/api/v1/escalations/{id}/answer/"]
+
+
+def test_escalation_reports_every_missing_piece_at_once(as_sam, sam_support):
+    ticket = triaged(sam_support, severity="p1")
+    answer = as_sam.post(
+        f"/api/v1/tickets/{ticket.pk}/escalations/",
+        context(impact="", links=["nope"], urgency="drop_everything"),
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"impact", "links", "cannot_wait_a_day", "justification"}
