@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,11 +19,6 @@ from triage.models_escalation import Escalation, EscalationState
 # Who may read escalations: support follows theirs, engineering decides, leadership watches.
 CanRead = roles.role_permission(roles.SUPPORT, roles.ENGINEERING, roles.LEADERSHIP)
 IsEngineering = roles.role_permission(roles.ENGINEERING)
-
-
-class EscalationPages(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
 
 
 def escalation_response(escalation: Escalation, code: int = status.HTTP_200_OK) -> Response:
@@ -65,7 +59,6 @@ class TicketEscalationsApi(APIView):
 class EscalationListApi(generics.ListAPIView):
     serializer_class = EscalationOut
     permission_classes = [CanRead]
-    pagination_class = EscalationPages
 
     def get_queryset(self):
         state = self.request.query_params.get("state") or None

@@ -310,7 +310,9 @@ def test_escalation_list_filters_by_state(sam_support, as_lee, as_eve):
     assert [e["id"] for e in declined] == [second.pk]
     assert declined[0]["decisions"][0]["decision"] == "decline"
     assert as_eve.get("/api/v1/escalations/?state=bogus").status_code == 400
-    assert as_eve.get("/api/v1/escalations/").json()["count"] == 2
+    assert len(as_eve.get("/api/v1/escalations/").json()["results"]) == 2
+    page = as_eve.get("/api/v1/escalations/?limit=1").json()
+    assert len(page["results"]) == 1 and page["next"]
 
 
 ROLES = ["support", "ce", "leadership", "engineering", None]
@@ -393,3 +395,31 @@ def test_escalation_reports_every_missing_piece_at_once(as_sam, sam_support):
     )
     assert answer.status_code == 400
     assert set(answer.json()) == {"impact", "links", "cannot_wait_a_day", "justification"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/escalations/999/",
+        "/api/v1/tickets/999/escalations/",
+    ],
+)
+def test_unknown_escalation_or_ticket_is_404(as_sam, path):
+    assert as_sam.get(path).status_code == 404
+
+
+def test_bad_escalation_bodies_are_refused_by_name(as_sam, as_eve, sam_support):
+    ticket = triaged(sam_support)
+    url = f"/api/v1/tickets/{ticket.pk}/escalations/"
+    assert "non_field_errors" in as_sam.post(url, ["x"], format="json").json()
+    assert "extra" in as_sam.post(url, context(extra=1), format="json").json()
+    assert "links" in as_sam.post(url, context(links="https://x.example"), format="json").json()
+    bad_date = as_sam.post(url, context(customer_deadline="next week"), format="json")
+    assert bad_date.status_code == 400 and "customer_deadline" in bad_date.json()
+    assert "urgency" in as_sam.post(url, context(urgency="asap"), format="json").json()
+    assert not Escalation.objects.exists()
+    escalation = escalate(sam_support, ticket)
+    patch = as_eve.patch(f"/api/v1/escalations/{escalation.pk}/", {"decision": "maybe"},
+                         format="json")  # fmt: skip
+    assert patch.status_code == 400 and "decision" in patch.json()
+    assert Escalation.objects.get().state == "open"
