@@ -55,8 +55,8 @@ class EscalationTicketOut(serializers.Serializer):
     severity = serializers.CharField()
     priority = serializers.CharField()
     status = serializers.CharField()
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    account = serializers.CharField(source="account.name", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    account = serializers.CharField(source="account.name", default=None, allow_null=True)
 
 
 class EscalationOut(serializers.ModelSerializer):

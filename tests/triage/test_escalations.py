@@ -423,3 +423,32 @@ def test_bad_escalation_bodies_are_refused_by_name(as_sam, as_eve, sam_support):
                          format="json")  # fmt: skip
     assert patch.status_code == 400 and "decision" in patch.json()
     assert Escalation.objects.get().state == "open"
+
+
+def _queries(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def test_escalation_list_api_query_count_does_not_grow_with_rows(sam_support, as_eve):
+    escalate(sam_support, triaged(sam_support))
+    one = _queries(lambda: as_eve.get("/api/v1/escalations/?state=open"))
+    for severity in ("p0", "p2", "p1", "p0"):
+        escalation = escalate(sam_support, triaged(sam_support, severity=severity))
+        services.escalation_decide(
+            escalation=escalation, by=UserFactory(role="engineering"), decision="ask", question="?"
+        )
+        services.escalation_answer(escalation=escalation, by=sam_support, answer="!")
+    many = _queries(lambda: as_eve.get("/api/v1/escalations/?state=open"))
+    assert len(as_eve.get("/api/v1/escalations/?state=open").json()["results"]) == 5
+    assert many == one
+
+
+def test_inbox_page_query_count_does_not_grow_with_rows(sam_support, eve_engineering, client):
+    client.force_login(eve_engineering)
+    escalate(sam_support, triaged(sam_support))
+    one = _queries(lambda: client.get("/engineering/"))
+    for severity in ("p0", "p2", "p1"):
+        escalate(sam_support, triaged(sam_support, severity=severity))
+    assert _queries(lambda: client.get("/engineering/")) == one
