@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("triage.web_urls")),
     path("", include("queues.web_urls")),
     path("presales/", include("presales.web_urls")),
+    path("engineering/", include("triage.escalation_urls")),
 ]

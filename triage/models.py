@@ -323,3 +323,7 @@ class SlaTarget(models.Model):
     @property
     def target(self) -> timedelta:
         return timedelta(minutes=self.target_minutes)
+
+
+# Escalations (R8) live in their own module; importing it here registers the models.
+from triage.models_escalation import Escalation, EscalationDecision  # noqa: E402, F401
