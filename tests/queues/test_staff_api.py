@@ -43,23 +43,23 @@ def test_hours_ending_before_they_start_cross_midnight(as_sam):
     assert next(s for s in staff if s["username"] == "sam")["working_now"] is True
 
 
+def _hours(day, start, end):
+    return {
+        "timezone": "UTC",
+        "region": "emea",
+        "weekly_hours": [{"day": day, "start": start, "end": end}],
+    }
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"timezone": "Mars/Olympus", "region": "emea", "weekly_hours": []}, "timezone"),
         ({"timezone": "UTC", "region": "apac", "weekly_hours": []}, "region"),
-        (
-            {"timezone": "UTC", "region": "emea", "weekly_hours": [{"day": 0, "start": "9:00", "end": "17:00"}]},
-            "weekly_hours",
-        ),
-        (
-            {"timezone": "UTC", "region": "emea", "weekly_hours": [{"day": 0, "start": "09:00", "end": "24:00"}]},
-            "weekly_hours",
-        ),
-        (
-            {"timezone": "UTC", "region": "emea", "weekly_hours": [{"day": 7, "start": "09:00", "end": "17:00"}]},
-            "weekly_hours",
-        ),
+        (_hours(0, "9:00", "17:00"), "weekly_hours"),
+        (_hours(0, "09:00", "24:00"), "weekly_hours"),
+        (_hours(7, "09:00", "17:00"), "weekly_hours"),
+        (_hours("1", "09:00", "17:00"), "weekly_hours"),
         ({"timezone": "UTC", "region": "emea"}, "weekly_hours"),
     ],
 )  # fmt: skip
