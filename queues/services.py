@@ -6,7 +6,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.conf import settings
@@ -184,7 +183,6 @@ def absence_cancel(*, absence: Absence, by: User, now: datetime | None = None) -
 # --- Load episodes and proactive notices (R7) ----------------------------------------------
 
 NOTICE_BATCH = 500  # notice ids per delivery task: batches, never one task per notice
-INSERT_BATCH = 5000
 MAX_ATTEMPTS = 6
 STALE_CLAIM = timedelta(minutes=10)
 REQUEUE_AFTER = timedelta(minutes=5)
@@ -235,27 +233,6 @@ def load_evaluate(*, now: datetime | None = None) -> Evaluation:
     return Evaluation(episode=episode, health=health, notices_created=created)
 
 
-def _notice_rows(tickets, *, episode: LoadEpisode, now: datetime, arrival_at, fallback: str):
-    for pk, title, customer, zone_name, reporter_email in tickets:
-        text = notice_text(
-            customer=customer,
-            ticket_id=pk,
-            title=title,
-            now=now,
-            arrival_at=arrival_at,
-            zone_name=zone_name,
-        )
-        yield Notice(
-            ticket_id=pk,
-            episode=episode,
-            recipient=reporter_email or fallback,
-            subject=text.subject[:200],
-            body=text.body,
-            arrival_at=arrival_at,
-            created_at=now,
-        )
-
-
 def notices_decide(
     *,
     episode: LoadEpisode,
@@ -265,29 +242,39 @@ def notices_decide(
 ) -> int:
     """Write one outbox row per waiting ticket without one in this episode; enqueue on commit.
 
-    Bulk INSERT ... ON CONFLICT DO NOTHING: the unique (ticket, episode) constraint is the
-    guarantee against a second notice, even if two evaluations race.
+    One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING, whatever the number of
+    tickets: the rows never travel to Python (100k in about a second; `bulk_create` with
+    `ignore_conflicts` measured 5-6x slower here, see bench/notices.py). The unique
+    (ticket, episode) constraint is the guarantee against a second notice, even if two
+    evaluations race. The text is rendered at delivery, from the stored arrival time.
     """
-    waiting = (
-        Ticket.objects.filter(UNANSWERED)
-        .exclude(notices__episode=episode)
-        .order_by("id")
-        .values_list("id", "title", "account__name", "account__timezone", "created_by__email")
-    )
+    waiting = Ticket.objects.filter(UNANSWERED).exclude(notices__episode=episode)
     if ticket_ids is not None:
-        waiting = waiting.filter(pk__in=ticket_ids)
-    fallback = getattr(settings, "NOTICE_FALLBACK_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
-    rows = _notice_rows(
-        waiting.iterator(chunk_size=INSERT_BATCH),
-        episode=episode,
-        now=now,
-        arrival_at=arrival_at,
-        fallback=fallback,
+        waiting = waiting.filter(pk__in=list(ticket_ids))
+    select_sql, select_params = waiting.values("id").query.sql_with_params()
+    ops = connection.ops
+    table = connection.ops.quote_name(Notice._meta.db_table)
+    # Only our table name and Django's compiled SELECT are interpolated; values are parameters.
+    columns = (
+        "ticket_id, episode_id, recipient, subject, body, arrival_at, status, attempts, "
+        "last_error, created_at"
     )
-    created = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        Notice.objects.bulk_create(batch, ignore_conflicts=True)
-        created += len(batch)
+    # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT ... SELECT.
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        f"SELECT w.id, %s, '', '', '', %s, %s, 0, '', %s FROM ({select_sql}) w "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    params = [
+        episode.pk,
+        ops.adapt_datetimefield_value(arrival_at),
+        NoticeStatus.PENDING,
+        ops.adapt_datetimefield_value(now),
+        *select_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = max(cursor.rowcount, 0)
     if created:
         episode_id = episode.pk
         transaction.on_commit(lambda: notices_enqueue(episode_id=episode_id))
@@ -384,9 +371,15 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
             status=NoticeStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     sent = failed = 0
-    notices = Notice.objects.filter(pk__in=claimed, status=NoticeStatus.SENDING).order_by("id")
+    notices = (
+        Notice.objects.filter(pk__in=claimed, status=NoticeStatus.SENDING)
+        .select_related("ticket__account", "ticket__created_by")
+        .order_by("id")
+    )
+    fallback = getattr(settings, "NOTICE_FALLBACK_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
     with get_connection(fail_silently=False) as mail:
         for notice in notices.iterator(chunk_size=NOTICE_BATCH):
+            _render(notice, now=now, fallback=fallback)
             try:
                 EmailMessage(
                     subject=notice.subject,
@@ -404,10 +397,43 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
     return Delivery(sent=sent, failed=failed, skipped=len(ids) - len(claimed))
 
 
+def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
+    """Fill in the notice's words as of now (the arrival time was decided with the row).
+
+    The recipient is the ticket's reporter (for pre-sales, the CE who relays it), else the
+    team's fallback address: accounts have no contact address yet.
+    """
+    ticket = notice.ticket
+    account = ticket.account
+    text = notice_text(
+        customer=account.name if account else "there",
+        ticket_id=ticket.pk,
+        title=ticket.title,
+        now=now,
+        arrival_at=notice.arrival_at,
+        zone_name=account.timezone if account else "",
+    )
+    notice.subject, notice.body = text.subject[:200], text.body
+    notice.recipient = (ticket.created_by.email if ticket.created_by else "") or fallback
+
+
 @transaction.atomic
 def _delivery_done(notice: Notice, now: datetime) -> None:
+    if connection.vendor == "postgresql":
+        # Safe to skip the commit's fsync: the claim before the send was durable, so if a
+        # database crash loses this mark the row stays `sending`, becomes `uncertain`, and is
+        # never resent. Only the timeline line could be lost, never a duplicate sent.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     at = now
-    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SENT, sent_at=at, last_error="")
+    Notice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.SENT,
+        sent_at=at,
+        last_error="",
+        recipient=notice.recipient,
+        subject=notice.subject,
+        body=notice.body,
+    )
     event_record(
         ticket=Ticket(pk=notice.ticket_id),
         kind=EventKind.NOTICE,

@@ -17,6 +17,13 @@ MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 NY_ARRIVAL = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def monday_ten():
+    """Fix the clock: notices are worded when they are sent, relative to that moment."""
+    with time_machine.travel(MONDAY_10, tick=False):
+        yield
+
+
 @pytest.fixture
 def rota(db):
     return [

@@ -4,13 +4,15 @@ The worker runs in its own process with the locmem mail backend, so these tests 
 outbox rows and the timeline it writes, not its mailbox.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from queues import services
 from queues.models import Notice, NoticeStatus
+from queues.notices import local_time
 from tests.conftest import api_client, wait_for
 from tests.factories import AccountFactory, TicketFactory
 from tests.queues.helpers import engineer
@@ -18,17 +20,29 @@ from triage.models import EventKind, TicketEvent
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.redis, pytest.mark.postgres]
 
-MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
-NY_ARRIVAL = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 CLOSED_PORT = "redis://127.0.0.1:6390/0"  # nothing listens here: the broker is "down"
 
 
 @pytest.fixture
-def rota(celery_worker, postgres):
+def now():
+    """The worker words notices with its own clock, so these tests run at the real time."""
+    return timezone.now().replace(microsecond=0)
+
+
+@pytest.fixture
+def arrival(now):
+    """The next arrival: the top of the hour about four hours from now."""
+    return (now + timedelta(hours=4)).replace(minute=0, second=0)
+
+
+@pytest.fixture
+def rota(celery_worker, postgres, arrival):
+    """Two EMEA engineers working around the clock; a third arrives at `arrival` each week."""
+    start, end = arrival.strftime("%H:%M"), (arrival + timedelta(hours=1)).strftime("%H:%M")
     return [
-        engineer("ada"),
-        engineer("ben"),
-        engineer("cy", zone="America/New_York", region="americas"),
+        engineer("ada", start="00:00", end="00:00", days=range(7)),
+        engineer("ben", start="00:00", end="00:00", days=range(7)),
+        engineer("cy", region="americas", start=start, end=end, days=[arrival.weekday()]),
     ]
 
 
@@ -47,7 +61,7 @@ def broker(celery_worker):
     point_at(good)
 
 
-def backlog(n, now=MONDAY_10):
+def backlog(n, now):
     tickets = [TicketFactory(tier="enterprise", now=now - timedelta(minutes=30)) for _ in range(n)]
     for t in tickets:
         t.account.timezone = "Europe/Paris"
@@ -59,21 +73,22 @@ def sent_count():
     return Notice.objects.filter(status=NoticeStatus.SENT).count()
 
 
-def test_backlog_drives_backed_up_and_the_worker_sends_one_notice_per_ticket(rota):
+def test_backlog_drives_backed_up_and_the_worker_sends_one_notice_per_ticket(rota, now, arrival):
     assert connection.vendor == "postgresql"
-    tickets = backlog(20)
-    ev = services.load_evaluate(now=MONDAY_10)
+    tickets = backlog(20, now)
+    ev = services.load_evaluate(now=now)
     assert ev.health.state == "backed_up" and ev.notices_created == 20
     wait_for(lambda: sent_count() == 20, timeout=60)
     notices = list(Notice.objects.all())
     assert {n.ticket_id for n in notices} == {t.pk for t in tickets}
-    assert all(n.arrival_at == NY_ARRIVAL and n.attempts == 1 for n in notices)
-    assert all("in about 4 hours (at 15:00 CET on Monday 5 January)" in n.body for n in notices)
+    assert all(n.arrival_at == arrival and n.attempts == 1 for n in notices)
+    when = f"(at {local_time(arrival, 'Europe/Paris')})"
+    assert all("arrive in about" in n.body and when in n.body for n in notices), notices[0].body
     events = TicketEvent.objects.filter(kind=EventKind.NOTICE)
     assert sorted(events.values_list("ticket_id", flat=True)) == sorted(t.pk for t in tickets)
 
     # The evaluation runs again (the next beat tick): nothing new is decided or sent.
-    ev = services.load_evaluate(now=MONDAY_10 + timedelta(minutes=1))
+    ev = services.load_evaluate(now=now + timedelta(minutes=1))
     assert ev.notices_created == 0
     services.notices_sweep()
     services.notices_enqueue(ids=[n.pk for n in notices])  # even a stray re-enqueue is harmless
@@ -86,9 +101,9 @@ def test_backlog_drives_backed_up_and_the_worker_sends_one_notice_per_ticket(rot
     assert set(Notice.objects.values_list("attempts", flat=True)) == {1}
 
 
-def test_broker_down_during_ticket_creation_loses_no_notice(rota, broker, sam_support):
-    backlog(20)
-    services.load_evaluate(now=MONDAY_10)
+def test_broker_down_during_ticket_creation_loses_no_notice(rota, broker, sam_support, now):
+    backlog(20, now)
+    services.load_evaluate(now=now)
     wait_for(lambda: sent_count() == 20, timeout=60)
 
     broker(CLOSED_PORT)
@@ -112,7 +127,7 @@ def test_broker_down_during_ticket_creation_loses_no_notice(rota, broker, sam_su
     broker(celery_app_broker_url())
     assert services.notices_sweep() == 3
     wait_for(lambda: waiting.filter(status=NoticeStatus.SENT).count() == 3, timeout=60)
-    assert "JST" in waiting.first().body
+    assert "JST" in waiting.first().body  # the account's own time zone
     assert Notice.objects.count() == 23
 
 
