@@ -156,9 +156,11 @@ def _run(args) -> None:
     seed_s = time.perf_counter() - t
     with connection.cursor() as cursor:
         cursor.execute("analyze")
-    print(f"data: {args.tickets:,} waiting tickets over {args.accounts:,} accounts, "
-          f"10 engineers on the rota (seeded in {seed_s:.1f} s); PostgreSQL "
-          f"{connection.pg_version // 10000}, one Celery worker, console mail discarded")  # fmt: skip
+    pg = connection.pg_version // 10000
+    print(
+        f"data: {args.tickets:,} waiting tickets over {args.accounts:,} accounts, 10 engineers "
+        f"on the rota (seeded in {seed_s:.1f} s); PostgreSQL {pg}, console mail discarded"
+    )
 
     worker = None if args.no_deliver else _start_worker()
     try:
@@ -166,10 +168,11 @@ def _run(args) -> None:
         ev = services.load_evaluate(now=now)  # decide + commit + enqueue (on commit)
         decide_s = time.perf_counter() - t
         enqueued = Notice.objects.filter(enqueued_at__isnull=False).count()
+        load = os.getloadavg()[0]
         print(f"evaluate + decide + enqueue: {decide_s:.2f} s — level {ev.health.level} "
               f"({ev.health.state}), {ev.notices_created:,} notices written, {enqueued:,} enqueued "
               f"in {-(-enqueued // services.NOTICE_BATCH)} tasks of up to "
-              f"{services.NOTICE_BATCH}")  # fmt: skip
+              f"{services.NOTICE_BATCH} (load avg {load:.1f}, {os.cpu_count()} cores)")  # fmt: skip
         t = time.perf_counter()
         again = services.load_evaluate(now=now + timedelta(minutes=1))
         print(f"second evaluation (same episode): {time.perf_counter() - t:.2f} s, "
@@ -180,14 +183,16 @@ def _run(args) -> None:
         deadline = t + args.deliver_timeout
         total = ev.notices_created
         sent = 0
-        while time.monotonic() < deadline + (time.monotonic() - time.perf_counter()):
+        while time.perf_counter() < deadline:
             sent = Notice.objects.filter(status=NoticeStatus.SENT).count()
             if sent >= total:
                 break
             time.sleep(1)
         elapsed = time.perf_counter() - t
-        print(f"delivery with one worker: {sent:,} of {total:,} sent in {elapsed:.1f} s "
-              f"= {sent / elapsed:,.0f} notices/s (claim, send, mark sent + timeline event)")  # fmt: skip
+        print(
+            f"delivery with one worker: {sent:,} of {total:,} sent in {elapsed:.1f} s "
+            f"= {sent / elapsed:,.0f} notices/s (claim, word, send, mark sent + timeline event)"
+        )
     finally:
         if worker is not None:
             worker.terminate()

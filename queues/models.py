@@ -185,7 +185,10 @@ class NoticeStatus(models.TextChoices):
 class Notice(models.Model):
     """An outbox row: one proactive notice for one ticket in one backed-up episode."""
 
-    ticket = models.ForeignKey("triage.Ticket", on_delete=models.PROTECT, related_name="notices")
+    # No index of its own: the unique (ticket, episode) constraint's index starts with it.
+    ticket = models.ForeignKey(
+        "triage.Ticket", on_delete=models.PROTECT, related_name="notices", db_index=False
+    )
     episode = models.ForeignKey(LoadEpisode, on_delete=models.PROTECT, related_name="notices")
     recipient = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=200)

@@ -185,7 +185,7 @@ def absence_cancel(*, absence: Absence, by: User, now: datetime | None = None) -
 NOTICE_BATCH = 500  # notice ids per delivery task: batches, never one task per notice
 MAX_ATTEMPTS = 6
 STALE_CLAIM = timedelta(minutes=10)
-REQUEUE_AFTER = timedelta(minutes=5)
+REQUEUE_AFTER = timedelta(minutes=15)  # longer than a 100k backlog takes to drain
 
 
 @dataclass(frozen=True)
@@ -242,8 +242,8 @@ def notices_decide(
 ) -> int:
     """Write one outbox row per waiting ticket without one in this episode; enqueue on commit.
 
-    One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING, whatever the number of
-    tickets: the rows never travel to Python (100k in about a second; `bulk_create` with
+    One statement, INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING id, whatever the
+    number of tickets: the rows never travel to Python (100k in about a second; `bulk_create` with
     `ignore_conflicts` measured 5-6x slower here, see bench/notices.py). The unique
     (ticket, episode) constraint is the guarantee against a second notice, even if two
     evaluations race. The text is rendered at delivery, from the stored arrival time.
@@ -257,28 +257,28 @@ def notices_decide(
     # Only our table name and Django's compiled SELECT are interpolated; values are parameters.
     columns = (
         "ticket_id, episode_id, recipient, subject, body, arrival_at, status, attempts, "
-        "last_error, created_at"
+        "last_error, created_at, enqueued_at"
     )
     # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT ... SELECT.
     sql = (
         f"INSERT INTO {table} ({columns}) "  # noqa: S608
-        f"SELECT w.id, %s, '', '', '', %s, %s, 0, '', %s FROM ({select_sql}) w "
-        "WHERE true ON CONFLICT DO NOTHING"
+        f"SELECT w.id, %s, '', '', '', %s, %s, 0, '', %s, %s FROM ({select_sql}) w "
+        "WHERE true ON CONFLICT DO NOTHING RETURNING id"
     )
     params = [
         episode.pk,
         ops.adapt_datetimefield_value(arrival_at),
         NoticeStatus.PENDING,
         ops.adapt_datetimefield_value(now),
+        ops.adapt_datetimefield_value(now),  # enqueued on commit; cleared if that fails
         *select_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        created = max(cursor.rowcount, 0)
-    if created:
-        episode_id = episode.pk
-        transaction.on_commit(lambda: notices_enqueue(episode_id=episode_id))
-    return created
+        ids = sorted(row[0] for row in cursor.fetchall())
+    if ids:
+        transaction.on_commit(lambda: notices_enqueue(ids=ids, decided=True))
+    return len(ids)
 
 
 def notice_on_ticket_created(ticket_id: int) -> None:
@@ -301,21 +301,21 @@ def notice_on_ticket_created(ticket_id: int) -> None:
         )
 
 
-def notices_enqueue(*, episode_id: int | None = None, ids: Sequence[int] | None = None) -> int:
-    """Send undelivered notice ids to the workers in batches; a broker outage is only logged.
+def notices_enqueue(*, ids: Sequence[int], decided: bool = False) -> int:
+    """Send notice ids to the workers in batches; a broker outage is logged, never raised.
 
-    Rows stay in the outbox either way: the periodic sweep enqueues whatever is still pending.
+    Rows decided together are written with `enqueued_at` already set (one statement, no
+    per-batch UPDATE on the hot path); if publishing fails, the unpublished ones get it
+    cleared so the periodic sweep picks them up as soon as the broker is back. Rows that
+    were published but are somehow never delivered are picked up after REQUEUE_AFTER.
+    Other ids (the sweep, a resend) are marked as each batch is published.
     """
     from queues.tasks import deliver_notices
 
-    if ids is None:
-        pending = Notice.objects.filter(status=NoticeStatus.PENDING, enqueued_at__isnull=True)
-        if episode_id is not None:
-            pending = pending.filter(episode_id=episode_id)
-        ids = list(pending.order_by("id").values_list("id", flat=True))
+    ids = list(ids)
     sent = 0
     for start in range(0, len(ids), NOTICE_BATCH):
-        batch = list(ids[start : start + NOTICE_BATCH])
+        batch = ids[start : start + NOTICE_BATCH]
         try:
             deliver_notices.apply_async(
                 args=[batch],
@@ -326,11 +326,11 @@ def notices_enqueue(*, episode_id: int | None = None, ids: Sequence[int] | None 
             logger.warning(
                 "could not enqueue %s notice(s) (%s); the sweep will retry", len(ids) - start, exc
             )
+            if decided:
+                Notice.objects.filter(pk__in=ids[start:]).update(enqueued_at=None)
             break
-        # Marked after the publish: a crash in between only means the sweep enqueues it again.
-        Notice.objects.filter(pk__in=batch, enqueued_at__isnull=True).update(
-            enqueued_at=timezone.now()
-        )
+        if not decided:
+            Notice.objects.filter(pk__in=batch).update(enqueued_at=timezone.now())
         sent += len(batch)
     return sent
 
@@ -480,7 +480,7 @@ def notices_resend(*, ids: Sequence[int], by: User, now: datetime | None = None)
         pk__in=list(ids), status__in=[NoticeStatus.UNCERTAIN, NoticeStatus.GAVE_UP]
     ).update(status=NoticeStatus.PENDING, enqueued_at=None, next_attempt_at=None)
     if count:
-        transaction.on_commit(lambda: notices_enqueue(ids=list(ids)))
+        transaction.on_commit(lambda: notices_enqueue(ids=list(ids)))  # marks as it goes
     return count
 
 

@@ -225,6 +225,9 @@ def test_a_row_claimed_by_a_dead_worker_is_never_resent(rota, django_capture_on_
     services.notices_sweep(now=MONDAY_10 + timedelta(minutes=11))
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.UNCERTAIN
+    # The enqueue after the decision never ran (a crash right after the commit): the sweep
+    # publishes those rows once REQUEUE_AFTER has passed.
+    services.notices_sweep(now=MONDAY_10 + services.REQUEUE_AFTER + timedelta(minutes=1))
     assert len(mail.outbox) == 19  # the others went out, this one never twice
 
 
