@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from queues import rota
 from queues.load import DEFAULT_RULES, LevelRule, LoadResult, capacity_level
-from queues.models import Absence, LevelThreshold, LoadEpisode, Notice, NoticeSwitch, StaffProfile
+from queues.models import (
+    Absence,
+    LevelThreshold,
+    LoadEpisode,
+    LoadState,
+    Notice,
+    NoticeSwitch,
+    StaffProfile,
+)
 from queues.rota import Engineer
 from triage import roles
 from triage.models import OPEN, Source, Status, Ticket
@@ -100,6 +108,10 @@ class QueueHealth:
     @property
     def level(self) -> int:
         return self.result.level
+
+    @property
+    def state_label(self) -> str:
+        return LoadState(self.result.state).label
 
     @property
     def active_per_engineer(self) -> float | None:
