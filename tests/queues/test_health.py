@@ -127,3 +127,26 @@ def test_evaluating_twice_at_the_same_load_changes_nothing(rota):
     services.load_evaluate(now=MONDAY_10)
     services.load_evaluate(now=MONDAY_10 + timedelta(minutes=1))
     assert LoadEpisode.objects.count() == 1
+
+
+def test_beat_evaluates_the_load_every_minute_and_sweeps_the_outbox(settings, rota):
+    from queues import tasks
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["queues-evaluate-load"] == {
+        "task": "queues.tasks.evaluate_load",
+        "schedule": 60.0,
+    }
+    assert schedule["queues-sweep-notices"]["task"] == "queues.tasks.sweep_notices"
+    tasks.evaluate_load.delay()
+    tasks.sweep_notices.delay()
+    assert LoadEpisode.objects.filter(is_open=True).count() == 1
+
+
+def test_load_banner_query_count_is_constant(django_assert_num_queries, rota):
+    from queues.selectors import load_banner
+
+    _tickets(5, MONDAY_10)
+    with django_assert_num_queries(5):  # staff + absences, rules, counts, the pause switch
+        banner = load_banner(now=MONDAY_10)
+    assert banner["load"].rule.contingency

@@ -239,3 +239,37 @@ def test_delivering_the_same_batch_twice_sends_once(rota):
     second = services.notices_deliver(ids=ids, now=MONDAY_10)
     assert (first.sent, second.sent, second.skipped) == (20, 0, 20)
     assert len(mail.outbox) == 20
+
+
+def test_ce_sees_the_notices_on_their_pre_sales_tickets(
+    rota, cara_ce, carl_ce, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from queues.selectors import presales_notices_for
+
+    backlog(20)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.load_evaluate(now=MONDAY_10)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = [TicketFactory(tier="presales", by=cara_ce, now=MONDAY_10) for _ in range(3)]
+        TicketFactory(tier="presales", by=carl_ce, now=MONDAY_10)
+    with django_assert_num_queries(1):
+        notices = list(presales_notices_for(cara_ce))
+        assert {n.ticket_id for n in notices} == {t.pk for t in mine}
+        assert all(n.ticket.account.name and n.status == NoticeStatus.SENT for n in notices)
+    assert "more requests than usual" in notices[0].body
+
+
+def test_seed_rota_loads_the_ten_engineer_demo_rota(db):
+    from django.core.management import call_command
+
+    from queues.selectors import queue_health, support_staff
+
+    call_command("seed_rota", verbosity=0)
+    call_command("seed_rota", verbosity=0)  # idempotent
+    staff = support_staff()
+    assert len(staff) == 10
+    assert sum(row.profile.region == "emea" for row in staff) == 3
+    # Monday 12:00 UTC: London, Berlin and Amsterdam are working; nobody in the Americas yet.
+    health = queue_health(at=datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
+    assert health.on_shift == 3
+    assert health.next_arrival_at == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
