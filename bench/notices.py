@@ -1,6 +1,7 @@
 """Benchmark: the load evaluation plus proactive-notice fan-out over N waiting tickets (R7).
 
-Needs PostgreSQL and Redis. It uses its own database (created and migrated here), starts one
+Needs PostgreSQL and Redis. It uses its own database (dropped, created and migrated here;
+its name must contain 'bench'), starts one
 Celery worker of its own (console mail backend, output discarded), and stops it by its PID.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_st_notices \\
@@ -24,7 +25,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, this folder comes first on sys.path, and bench/queue.py would shadow the
+# standard `queue` module (which psycopg and kombu import): put the project root there.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+else:
+    sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("CELERY_QUEUE", "st-bench-notices")
@@ -57,10 +63,11 @@ def _create_database(url: str) -> None:
     import psycopg
 
     base, name = url.rsplit("/", 1)
+    if "bench" not in name:
+        sys.exit(f"Refusing to reset {name!r}: name a database with 'bench' in it.")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'create database "{name}"')
+        conn.execute(f'drop database if exists "{name}" with (force)')  # a fresh schema
+        conn.execute(f'create database "{name}"')
 
 
 def _reset() -> None:

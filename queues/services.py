@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -274,9 +275,11 @@ def notices_decide(
         ops.adapt_datetimefield_value(now),  # enqueued on commit; cleared if that fails
         *select_params,
     ]
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = sorted(row[0] for row in cursor.fetchall())
+    logger.info("decided %s notice(s) in %.2f s", len(ids), time.perf_counter() - started)
     if ids:
         transaction.on_commit(lambda: notices_enqueue(ids=ids, decided=True))
     return len(ids)
@@ -315,6 +318,7 @@ def notices_enqueue(*, ids: Sequence[int], decided: bool = False) -> int:
 
     ids = list(ids)
     sent = 0
+    started = time.perf_counter()
     for start in range(0, len(ids), NOTICE_BATCH):
         batch = ids[start : start + NOTICE_BATCH]
         try:
@@ -333,6 +337,7 @@ def notices_enqueue(*, ids: Sequence[int], decided: bool = False) -> int:
         if not decided:
             Notice.objects.filter(pk__in=batch).update(enqueued_at=timezone.now())
         sent += len(batch)
+    logger.info("enqueued %s notice(s) in %.2f s", sent, time.perf_counter() - started)
     return sent
 
 
