@@ -156,12 +156,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {
-    # R7: evaluate the load every minute; record level changes; decide proactive notices.
-    "queues-evaluate-load": {"task": "queues.tasks.evaluate_load", "schedule": 60.0},
-    # The notice outbox: enqueue what a broker outage left behind, retry failed deliveries.
-    "queues-sweep-notices": {"task": "queues.tasks.sweep_notices", "schedule": 60.0},
-}
 
 # The team goal (R6): a first reply within about two hours for everyone.
 TEAM_FIRST_REPLY_GOAL_MINUTES = env.int("TEAM_FIRST_REPLY_GOAL_MINUTES", default=120)
@@ -185,4 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "presales.tasks.channel_reminders_send",
         "schedule": 600.0,  # every ten minutes
     },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # R7: evaluate the load every minute; record level changes; decide proactive notices.
+    "queues-evaluate-load": {"task": "queues.tasks.evaluate_load", "schedule": 60.0},
+    # The notice outbox: enqueue what a broker outage left behind, retry failed deliveries.
+    "queues-sweep-notices": {"task": "queues.tasks.sweep_notices", "schedule": 60.0},
 }
