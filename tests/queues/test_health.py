@@ -2,8 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from queues import services
 from queues.models import LevelThreshold, LoadEpisode
 from tests.conftest import api_client
@@ -11,16 +9,6 @@ from tests.factories import TicketFactory
 from tests.queues.helpers import engineer
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def rota(db):
-    """Two EMEA engineers 09-17 UTC on weekdays; one in New York 09-17 local (14-22 UTC)."""
-    return [
-        engineer("ada"),
-        engineer("ben"),
-        engineer("cy", zone="America/New_York", region="americas"),
-    ]
 
 
 def _tickets(n, now, tier="enterprise"):

@@ -10,7 +10,6 @@ from queues import services
 from queues.models import LoadEpisode, Notice, NoticeStatus, NoticeSwitch
 from queues.notices import hours_until, local_time, notice_text
 from tests.factories import TicketFactory
-from tests.queues.helpers import engineer
 from triage.models import EventKind, TicketEvent
 
 MONDAY_10 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
@@ -22,15 +21,6 @@ def monday_ten():
     """Fix the clock: notices are worded when they are sent, relative to that moment."""
     with time_machine.travel(MONDAY_10, tick=False):
         yield
-
-
-@pytest.fixture
-def rota(db):
-    return [
-        engineer("ada"),
-        engineer("ben"),
-        engineer("cy", zone="America/New_York", region="americas"),
-    ]
 
 
 def backlog(n, *, now=MONDAY_10, tier="enterprise", zone=""):
