@@ -1,18 +1,29 @@
-"""REST API v1 for the ranked queue: list, number one, and the atomic claim."""
+"""REST API v1 for the ranked queue, the atomic claim, staffing and the load state (R7)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from queues import selectors, services
+from queues import rota, selectors, services
+from queues.models import Region
 from triage import roles
 from triage.apis import ticket_response
 from triage.pagination import MAX_LIMIT
-from triage.serializers import InputSerializer, QueueEntryOut, TicketOut
+from triage.serializers import (
+    InputSerializer,
+    QueueEntryOut,
+    StrictCharField,
+    StrictChoiceField,
+    TicketOut,
+)
 
 NO_TICKET = OpenApiResponse(description="No unclaimed open ticket.")
 
@@ -93,3 +104,159 @@ class QueueClaimApi(APIView):
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return ticket_response(ticket)
+
+
+# --- Staffing and load (R7) ----------------------------------------------------------------
+
+
+class SpanRow(serializers.Serializer):
+    day = serializers.IntegerField(min_value=0, max_value=6, help_text="0 Monday … 6 Sunday")
+    start = serializers.CharField(help_text="HH:MM local time")
+    end = serializers.CharField(help_text="HH:MM local time; before start crosses midnight")
+
+
+class AbsenceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class StaffOut(serializers.Serializer):
+    username = serializers.CharField()
+    timezone = serializers.CharField()
+    region = serializers.CharField()
+    weekly_hours = SpanRow(many=True)
+    duty_hours = SpanRow(many=True)
+    absences = AbsenceOut(many=True)
+    working_now = serializers.BooleanField()
+    on_duty_now = serializers.BooleanField()
+
+
+class StaffIn(InputSerializer):
+    timezone = StrictCharField(max_length=64)
+    region = StrictChoiceField(Region.values)
+    weekly_hours = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
+    duty_hours = serializers.ListField(
+        child=serializers.JSONField(), allow_empty=True, required=False
+    )
+
+
+class AbsenceIn(InputSerializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    reason = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": ["The absence must end after it starts."]})
+        return attrs
+
+
+class HealthParams(InputSerializer):
+    at = serializers.DateTimeField(required=False)
+
+
+class HealthOut(serializers.Serializer):
+    state = serializers.ChoiceField(["normal", "busy", "backed_up"])
+    level = serializers.IntegerField(min_value=1, max_value=8)
+    open_unanswered = serializers.IntegerField()
+    active_per_engineer = serializers.FloatField(allow_null=True)
+    on_shift = serializers.IntegerField()
+    oldest_wait_minutes = serializers.IntegerField(allow_null=True)
+    next_arrival_at = serializers.DateTimeField(allow_null=True)
+    at = serializers.DateTimeField()
+    active_cases = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    contingency = serializers.CharField(source="rule.contingency")
+    level_name = serializers.CharField(source="rule.name")
+    reasons = serializers.ListField(child=serializers.CharField(), source="result.reasons")
+    staffing = serializers.DictField(child=serializers.FloatField(), source="result.staffing")
+
+
+def staff_data(row: selectors.StaffRow, now) -> dict:
+    engineer = row.engineer
+    return {
+        "username": row.user.username,
+        "timezone": row.profile.timezone,
+        "region": row.profile.region,
+        "weekly_hours": row.profile.weekly_hours,
+        "duty_hours": row.profile.duty_hours,
+        "absences": [a for a in row.absences],
+        "working_now": rota.is_working(engineer, now),
+        "on_duty_now": rota.is_on_duty(engineer, now),
+    }
+
+
+def _staff_for_edit(request, username: str) -> selectors.StaffRow:
+    """Return the engineer the caller may edit: leadership anyone, support only themselves."""
+    row = selectors.staff_member(username)
+    if row is None:
+        raise NotFound(f"No support engineer named {username}.")
+    if roles.has_role(request.user, roles.LEADERSHIP):
+        return row
+    if roles.has_role(request.user, roles.SUPPORT) and request.user.pk == row.user.pk:
+        return row
+    raise PermissionDenied("Support engineers edit their own hours; leadership edits anyone's.")
+
+
+class StaffListApi(APIView):
+    @extend_schema(responses=StaffOut(many=True))
+    def get(self, request):
+        now = timezone.now()
+        rows = selectors.support_staff(absences_after=now)
+        return Response(StaffOut([staff_data(r, now) for r in rows], many=True).data)
+
+
+class StaffDetailApi(APIView):
+    permission_classes = [roles.IsSupportOrLeadership]
+
+    @extend_schema(request=StaffIn, responses={200: StaffOut})
+    def put(self, request, username: str):
+        row = _staff_for_edit(request, username)
+        data = StaffIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.staff_update(
+            user=row.user,
+            by=request.user,
+            timezone_name=v["timezone"],
+            region=v["region"],
+            weekly_hours=v["weekly_hours"],
+            duty_hours=v.get("duty_hours"),
+        )
+        now = timezone.now()
+        fresh = selectors.staff_member(username)
+        fresh = replace(fresh, absences=tuple(a for a in fresh.absences if a.end > now))
+        return Response(StaffOut(staff_data(fresh, now)).data)
+
+
+class StaffAbsenceApi(APIView):
+    permission_classes = [roles.IsSupportOrLeadership]
+
+    @extend_schema(request=AbsenceIn, responses={201: AbsenceOut})
+    def post(self, request, username: str):
+        row = _staff_for_edit(request, username)
+        data = AbsenceIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        absence = services.absence_add(user=row.user, by=request.user, **data.validated_data)
+        return Response(AbsenceOut(absence).data, status=status.HTTP_201_CREATED)
+
+
+class QueueHealthApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "at",
+                OpenApiTypes.DATETIME,
+                description="Evaluate the rota at this ISO 8601 instant (planning); default now",
+            )
+        ],
+        responses=HealthOut,
+    )
+    def get(self, request):
+        params = HealthParams(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        health = selectors.queue_health(at=params.validated_data.get("at"))
+        return Response(HealthOut(health).data)

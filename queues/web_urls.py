@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from queues import views
+
+urlpatterns = [
+    path("rota/", views.rota, name="rota"),
+    path("rota/<str:username>/hours/", views.rota_hours, name="rota-hours"),
+    path("rota/<str:username>/absences/", views.rota_absence, name="rota-absence"),
+    path("notices/", views.notices, name="notices"),
+]

@@ -69,6 +69,10 @@ LEADERSHIP_ADMIN_MODELS += [
     "presales.presalesrequest", "presales.keydate", "presales.presalesexception",
     "presales.exceptionevent", "presales.channelengagement",
 ]  # fmt: skip
+LEADERSHIP_ADMIN_MODELS += [
+    "queues.staffprofile", "queues.absence", "queues.levelthreshold", "queues.loadepisode",
+    "queues.notice", "queues.noticeswitch",
+]  # fmt: skip
 
 
 def ensure_groups() -> None:

@@ -100,6 +100,9 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Triage <support@example.com>")
+# Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
+# DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
+NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,4 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "presales.tasks.channel_reminders_send",
         "schedule": 600.0,  # every ten minutes
     },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # R7: evaluate the load every minute; record level changes; decide proactive notices.
+    "queues-evaluate-load": {"task": "queues.tasks.evaluate_load", "schedule": 60.0},
+    # The notice outbox: enqueue what a broker outage left behind, retry failed deliveries.
+    "queues-sweep-notices": {"task": "queues.tasks.sweep_notices", "schedule": 60.0},
 }

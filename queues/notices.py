@@ -1,0 +1,81 @@
+"""The words of a proactive notice (R7): honest about the load, precise about the arrival.
+
+Pure code: instants and names in, text out. Times are shown in the customer's time zone when
+the account has one, else in UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from triage.hours import require_aware
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    subject: str
+    body: str
+
+
+def hours_until(now: datetime, arrival: datetime) -> int:
+    """Return the wait until `arrival` in whole hours, rounded to the nearest, at least 1."""
+    require_aware(now, "now")
+    require_aware(arrival, "arrival")
+    seconds = (arrival - now).total_seconds()
+    return max(1, int((seconds + 1800) // 3600))
+
+
+def zone_for(name: str) -> ZoneInfo:
+    """Return the customer's zone, or UTC when the account has none (or an unknown one)."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(at: datetime, zone_name: str) -> str:
+    """Format an instant for the customer, e.g. "09:00 CET on Thursday 27 November"."""
+    local = require_aware(at, "at").astimezone(zone_for(zone_name))
+    label = local.tzname() or "UTC"
+    if label.startswith(("+", "-")):  # zones without an abbreviation: name the zone
+        label = f"{zone_name} time"
+    return f"{local:%H:%M} {label} on {local:%A} {local.day} {local:%B}"
+
+
+def notice_text(
+    *,
+    customer: str,
+    ticket_id: int,
+    title: str,
+    now: datetime,
+    arrival_at: datetime | None,
+    zone_name: str = "",
+) -> NoticeText:
+    """Return the notice sent to a customer whose ticket waits while the queue is backed up."""
+    subject = f"Re: {title} [#{ticket_id}]: a reply may take longer than usual"
+    if arrival_at is not None and arrival_at > now:
+        n = hours_until(now, arrival_at)
+        when = (
+            f"More of our team arrive in about {n} hour{'s' if n != 1 else ''} "
+            f"(at {local_time(arrival_at, zone_name)}), and they will pick up your ticket "
+            "in order of urgency."
+        )
+    else:
+        when = "The team members on shift will pick up your ticket in order of urgency."
+    body = (
+        f"Hello {customer},\n\n"
+        f"Thank you for your request “{title}” (ticket #{ticket_id}). We want to be upfront: "
+        "our support team is handling more requests than usual right now, so our first reply "
+        "may take longer than the couple of hours we aim for.\n\n"
+        f"{when} You don't need to do anything: we will reply on this ticket, and if anything "
+        "changes in the meantime (for example it becomes more urgent), just reply to this "
+        "message.\n\n"
+        "Thank you for your patience,\nThe Support team"
+    )
+    return NoticeText(subject=subject, body=body)
+
+
+def utc(at: datetime) -> datetime:
+    return require_aware(at, "at").astimezone(UTC)
