@@ -17,6 +17,10 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, token_for
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are
+# still synchronous. Set before any browser fixture starts (a module's first test may be one).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 

@@ -1,9 +1,11 @@
 """Load demo data: accounts of every tier, ~200 tickets, one user per role (passwords printed)."""
 
+import io
 import random
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -79,6 +81,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded; leaving it as it is.")
         else:
             self._load(users, tickets, random.Random(seed))  # noqa: S311 - demo data
+        # The other apps' demo data: the ten-engineer rota, pre-sales requests (both idempotent).
+        quiet = io.StringIO()
+        call_command("seed_rota", stdout=quiet)
+        call_command("seed_presales_demo", stdout=quiet)
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000 and sign in as one of:")
         for username, role in USERS:
