@@ -99,20 +99,20 @@ def test_due_time_is_stable_across_the_dst_change(sam_support):
 
 
 @pytest.mark.parametrize("tier", ["presales", "enterprise", "team", "free", "open_source"])
-def test_two_hour_goal_is_tracked_for_every_customer_tier(tier):
+def test_two_hour_goal_is_tracked_for_every_customer_tier(db, tier):
     ticket = TicketFactory(tier=tier, severity="p2", now=TUESDAY_10)
     goal = _clock(ticket, ClockKind.GOAL)
     assert goal.due_at == ticket.goal_due_at == TUESDAY_10 + 2 * H
 
 
-def test_free_tier_without_contract_is_due_at_the_goal():
+def test_free_tier_without_contract_is_due_at_the_goal(db):
     ticket = TicketFactory(tier="free", severity="p2", now=TUESDAY_10)
     clock = _clock(ticket, ClockKind.FIRST_RESPONSE)
     assert not clock.contractual
     assert clock.due_at == ticket.due_at == TUESDAY_10 + 2 * H
 
 
-def test_internal_work_has_no_clocks():
+def test_internal_work_has_no_clocks(db):
     ticket = TicketFactory(tier="internal", now=TUESDAY_10)
     assert not SlaClock.objects.filter(ticket=ticket).exists()
     assert ticket.due_at is None
