@@ -29,6 +29,7 @@ from django.conf import settings
 from triage import sla
 from triage.hours import ALWAYS_OPEN, WeeklyHours
 from triage.models import (
+    WARNED_CLOCKS,
     ClockKind,
     EventKind,
     SlaClock,
@@ -218,7 +219,7 @@ def _running_warned_clocks():
         SlaClock.objects.filter(
             ticket_id=OuterRef("pk"),
             stopped_at__isnull=True,
-            kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_UPDATE),
+            kind__in=WARNED_CLOCKS,
         )
         .filter(Q(due_at__isnull=False) | Q(warn_at__isnull=False))
         .order_by("due_at")
@@ -253,7 +254,7 @@ def sla_state(ticket: Ticket, now: datetime) -> str:
             SlaClock.objects.filter(
                 ticket_id=ticket.pk,
                 stopped_at__isnull=True,
-                kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.NEXT_UPDATE),
+                kind__in=WARNED_CLOCKS,
             )
             .order_by("due_at")
             .values_list("due_at", "warn_at")

@@ -348,6 +348,11 @@ class ClockKind(models.TextChoices):
     NEXT_UPDATE = "next_update", "Next update"
 
 
+# The goal clock is tracked for the dashboard only; the first-response clock already falls
+# back to the goal for tiers without a contract, so warning on both would warn twice.
+WARNED_CLOCKS = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_UPDATE)
+
+
 class SlaClock(models.Model):
     """One running (or stopped) response clock of a ticket, with its warning markers.
 
@@ -377,14 +382,16 @@ class SlaClock(models.Model):
             # The breach-warning scan: running clocks not yet warned, by the instant they fire.
             models.Index(
                 fields=["warn_at"],
-                condition=Q(stopped_at__isnull=True, near_warned_at__isnull=True)
-                & ~Q(kind="goal"),
+                condition=Q(
+                    stopped_at__isnull=True, near_warned_at__isnull=True, kind__in=WARNED_CLOCKS
+                ),
                 name="clock_near_scan",
             ),
             models.Index(
                 fields=["due_at"],
-                condition=Q(stopped_at__isnull=True, breach_warned_at__isnull=True)
-                & ~Q(kind="goal"),
+                condition=Q(
+                    stopped_at__isnull=True, breach_warned_at__isnull=True, kind__in=WARNED_CLOCKS
+                ),
                 name="clock_breach_scan",
             ),
             models.Index(fields=["kind", "started_at"], name="clock_kind_start"),

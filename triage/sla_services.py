@@ -12,13 +12,10 @@ from django.utils import timezone
 
 from triage import roles
 from triage.errors import Conflict, invalid
-from triage.models import ClockKind, EventKind, SlaClock, Ticket
+from triage.models import WARNED_CLOCKS, ClockKind, EventKind, SlaClock, Ticket
 from triage.services import _locked, _save, event_record
 
 NEAR, BREACH = "near", "breached"
-# The goal clock is tracked for the dashboard; the first-response clock already falls back to
-# the goal for tiers without a contract, so warning on both would warn twice for one wait.
-WARNED_KINDS = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_UPDATE)
 SCAN_BATCH = 500
 
 
@@ -78,7 +75,7 @@ def clocks_to_warn(now: datetime) -> list[tuple[int, str]]:
     Two index scans (`clock_near_scan`, `clock_breach_scan`); a clock already past due gets
     only the breach warning.
     """
-    running = Q(stopped_at__isnull=True, kind__in=WARNED_KINDS)
+    running = Q(stopped_at__isnull=True, kind__in=WARNED_CLOCKS)
     breached = list(
         SlaClock.objects.filter(running, breach_warned_at__isnull=True, due_at__lte=now)
         .order_by("due_at")
