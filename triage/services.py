@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from triage import priority as engine
 from triage import clocks, roles, sla
+from triage import priority as engine
 from triage.errors import Conflict, invalid
 from triage.models import (
     Account,
@@ -69,9 +69,7 @@ def event_record(
     )
 
 
-def ticket_refresh_rank(
-    ticket: Ticket, *, book: SlaBook, pauses: Sequence[sla.Pause] = ()
-) -> None:
+def ticket_refresh_rank(ticket: Ticket, *, book: SlaBook, pauses: Sequence[sla.Pause] = ()) -> None:
     """Recompute the suggested priority, due times and stored rank from the ticket's facts.
 
     `pauses` are the ticket's waits on the customer (R6): the clocks stop during them. Only
@@ -84,7 +82,9 @@ def ticket_refresh_rank(
     rule = book.rule(tier=ticket.tier, priority=ticket.priority, premium=premium)
     ticket.due_at = None
     if ticket.source != Source.INTERNAL:
-        early = [p for p in pauses if not ticket.first_response_at or p[0] < ticket.first_response_at]
+        early = [
+            p for p in pauses if not ticket.first_response_at or p[0] < ticket.first_response_at
+        ]
         goal = timedelta(minutes=settings.TEAM_FIRST_REPLY_GOAL_MINUTES)
         ticket.goal_due_at = sla.due_at(sla.ALWAYS_OPEN, ticket.created_at, goal, early)
         # Without a contract the two-hour team goal is the only due time the customer has.

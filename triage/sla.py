@@ -184,7 +184,7 @@ def warn_at(
     target: timedelta,
     pauses: Sequence[Pause] = (),
 ) -> datetime | None:
-    """Return when NEAR_BREACH of `target` has run (the near-breach warning), pauses not counting."""
+    """Return when NEAR_BREACH of `target` has run (the near-breach warning), pauses excluded."""
     return due_at(hours, start, target * NEAR_BREACH, pauses)
 
 

@@ -147,9 +147,7 @@ def sla_clock_warn(*, clock_id: int, level: str, now: datetime | None = None) ->
     )
     emails = [u.email for u in recipients if u.email]
     if emails:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, emails, fail_silently=False)
-        )
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False))
     return True
 
 

@@ -90,8 +90,7 @@ def test_ticket_found_past_due_gets_only_the_breach_warning(scan, sam):
 
 def test_answered_ticket_is_not_warned_about_its_first_response(scan, sam):
     ticket = _assigned_p1(sam)
-    ticket_reply(ticket=ticket, by=sam, body="Diagnosis, next steps.", substantive=True,
-                 now=T + H)
+    ticket_reply(ticket=ticket, by=sam, body="Diagnosis, next steps.", substantive=True, now=T + H)
     scan(T + 4 * H + timedelta(minutes=1))
     assert ("first_response", "breached") not in _warnings(ticket)
 

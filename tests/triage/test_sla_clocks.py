@@ -64,7 +64,10 @@ def test_clock_pauses_while_waiting_on_customer_and_resumes_after(sam_support):
 def test_pause_after_first_response_does_not_move_the_first_response_due(sam_support):
     ticket = _p1(sam_support)
     ticket_reply(
-        ticket=ticket, by=sam_support, body="Found it; next: patch.", substantive=True,
+        ticket=ticket,
+        by=sam_support,
+        body="Found it; next: patch.",
+        substantive=True,
         now=TUESDAY_10 + H,
     )
     ticket = services.ticket_set_status(
@@ -124,7 +127,10 @@ def test_internal_work_has_no_clocks(db):
 def test_acknowledgement_does_not_stop_the_clock(sam_support):
     ticket = _p1(sam_support)
     ticket = ticket_reply(
-        ticket=ticket, by=sam_support, body="We're on it.", substantive=False,
+        ticket=ticket,
+        by=sam_support,
+        body="We're on it.",
+        substantive=False,
         now=TUESDAY_10 + H,
     )
     assert ticket.first_response_at is None
@@ -136,7 +142,10 @@ def test_substantive_reply_is_the_first_response_and_stops_both_clocks(sam_suppo
     ticket = _p1(sam_support)
     reply_at = TUESDAY_10 + 90 * timedelta(minutes=1)
     ticket = ticket_reply(
-        ticket=ticket, by=sam_support, body="Tried X, Y. Next: logs.", substantive=True,
+        ticket=ticket,
+        by=sam_support,
+        body="Tried X, Y. Next: logs.",
+        substantive=True,
         now=reply_at,
     )
     assert ticket.first_response_at == reply_at
@@ -157,13 +166,15 @@ def test_empty_reply_is_rejected_and_nothing_is_saved(sam_support):
 
 def test_next_update_is_due_within_the_target_from_the_last_public_reply(sam_support):
     ticket = _p1(sam_support)
-    ticket_reply(ticket=ticket, by=sam_support, body="Diagnosis.", substantive=True,
-                 now=TUESDAY_10 + H)
+    ticket_reply(
+        ticket=ticket, by=sam_support, body="Diagnosis.", substantive=True, now=TUESDAY_10 + H
+    )
     first = _clock(ticket, ClockKind.NEXT_UPDATE, running=True)
     assert first.started_at == TUESDAY_10 + H
     assert first.due_at == TUESDAY_10 + 5 * H
-    ticket_reply(ticket=ticket, by=sam_support, body="Update.", substantive=False,
-                 now=TUESDAY_10 + 3 * H)
+    ticket_reply(
+        ticket=ticket, by=sam_support, body="Update.", substantive=False, now=TUESDAY_10 + 3 * H
+    )
     first.refresh_from_db()
     assert first.stopped_at == TUESDAY_10 + 3 * H
     current = _clock(ticket, ClockKind.NEXT_UPDATE, running=True)
@@ -172,40 +183,42 @@ def test_next_update_is_due_within_the_target_from_the_last_public_reply(sam_sup
 
 def test_next_update_clock_pauses_while_waiting_on_customer(sam_support):
     ticket = _p1(sam_support)
-    ticket_reply(ticket=ticket, by=sam_support, body="Diagnosis.", substantive=True,
-                 now=TUESDAY_10)
-    services.ticket_set_status(ticket=ticket, by=sam_support, status="waiting_on_customer",
-                               now=TUESDAY_10 + H)
+    ticket_reply(ticket=ticket, by=sam_support, body="Diagnosis.", substantive=True, now=TUESDAY_10)
+    services.ticket_set_status(
+        ticket=ticket, by=sam_support, status="waiting_on_customer", now=TUESDAY_10 + H
+    )
     assert _clock(ticket, ClockKind.NEXT_UPDATE, running=True).due_at is None
-    services.ticket_set_status(ticket=ticket, by=sam_support, status="in_progress",
-                               now=TUESDAY_10 + 5 * H)
+    services.ticket_set_status(
+        ticket=ticket, by=sam_support, status="in_progress", now=TUESDAY_10 + 5 * H
+    )
     assert _clock(ticket, ClockKind.NEXT_UPDATE, running=True).due_at == TUESDAY_10 + 8 * H
 
 
 def test_resolving_stops_every_clock(sam_support):
     ticket = _p1(sam_support)
-    ticket_reply(ticket=ticket, by=sam_support, body="Fixed.", substantive=True,
-                 now=TUESDAY_10 + H)
-    services.ticket_set_status(ticket=ticket, by=sam_support, status="resolved",
-                               now=TUESDAY_10 + 2 * H)
+    ticket_reply(ticket=ticket, by=sam_support, body="Fixed.", substantive=True, now=TUESDAY_10 + H)
+    services.ticket_set_status(
+        ticket=ticket, by=sam_support, status="resolved", now=TUESDAY_10 + 2 * H
+    )
     assert not SlaClock.objects.filter(ticket=ticket, stopped_at__isnull=True).exists()
 
 
 def test_reopened_ticket_without_first_response_runs_again(sam_support):
     ticket = _p1(sam_support)
-    services.ticket_set_status(ticket=ticket, by=sam_support, status="resolved",
-                               now=TUESDAY_10 + H)
+    services.ticket_set_status(ticket=ticket, by=sam_support, status="resolved", now=TUESDAY_10 + H)
     assert _clock(ticket, ClockKind.FIRST_RESPONSE).stopped_at == TUESDAY_10 + H
-    services.ticket_set_status(ticket=ticket, by=sam_support, status="in_progress",
-                               now=TUESDAY_10 + 2 * H)
+    services.ticket_set_status(
+        ticket=ticket, by=sam_support, status="in_progress", now=TUESDAY_10 + 2 * H
+    )
     assert _clock(ticket, ClockKind.FIRST_RESPONSE).stopped_at is None
 
 
 def test_raising_priority_tightens_the_running_clock(sam_support):
     ticket = TicketFactory(tier="enterprise", severity="p2", now=TUESDAY_10)
     assert ticket.due_at == TUESDAY_10 + 8 * H
-    services.ticket_triage(ticket=ticket, by=sam_support, severity="p0", priority="p0",
-                           now=TUESDAY_10 + H)
+    services.ticket_triage(
+        ticket=ticket, by=sam_support, severity="p0", priority="p0", now=TUESDAY_10 + H
+    )
     assert _clock(ticket, ClockKind.FIRST_RESPONSE).due_at == TUESDAY_10 + 2 * H
 
 
@@ -233,7 +246,9 @@ def test_sla_state_template_filter_renders_a_class(sam_support):
     from django.template import Context, Template
 
     ticket = _p1(sam_support)
-    html = Template("{% load sla %}<tr class='sla-{{ t|sla_state }}'>").render(Context({"t": ticket}))
+    html = Template("{% load sla %}<tr class='sla-{{ t|sla_state }}'>").render(
+        Context({"t": ticket})
+    )
     assert html in {"<tr class='sla-ok'>", "<tr class='sla-near'>", "<tr class='sla-breached'>"}
 
 
@@ -279,8 +294,9 @@ def test_percentile_matches_percentile_cont(values):
 def test_ticket_save_query_count_is_bounded(sam_support):
     ticket = _p1(sam_support)
     with CaptureQueriesContext(connection) as ctx:
-        services.ticket_set_status(ticket=ticket, by=sam_support, status="in_progress",
-                                   now=TUESDAY_10 + H)
+        services.ticket_set_status(
+            ticket=ticket, by=sam_support, status="in_progress", now=TUESDAY_10 + H
+        )
     # 21 before the clocks (lock, event, SLA table, full_clean's constraint checks, update);
     # the clocks add two reads (pauses, clock rows): nothing per clock or per pause.
     assert len(ctx.captured_queries) <= 23
