@@ -14,8 +14,8 @@ Definitions (also shown on the page):
   (tiers with a contract only); "two-hour goal" uses the team goal for every customer and
   pre-sales ticket.
 - *First-response time* is wall-clock time from filing to the first substantive reply, for
-  tickets filed in the window and answered; median and 90th percentile as PostgreSQL's
-  `percentile_cont` (linear interpolation).
+  customer and pre-sales tickets filed in the window and answered; median and 90th
+  percentile as PostgreSQL's `percentile_cont` (linear interpolation).
 - *Backlog* is the number of open tickets at the end of each UTC day, rebuilt backwards from
   today's count with the tickets filed, resolved/closed and reopened each day.
 
@@ -119,13 +119,13 @@ def open_matrix(now: datetime) -> dict:
 
 
 def attainment(now: datetime) -> dict:
-    """Return met / missed / attainment for contractual targets and the goal, 7 and 30 days."""
-    answered_at = F("ticket__first_response_at")
-    met = Q(ticket__first_response_at__isnull=False, due_at__isnull=False) & Q(
-        ticket__first_response_at__lte=F("due_at")
-    )
+    """Return met / missed / attainment for contractual targets and the goal, 7 and 30 days.
+
+    One aggregate over the clocks' covering index (`clock_kind_start`): no join to tickets.
+    """
+    met = Q(answered_at__isnull=False, due_at__isnull=False, answered_at__lte=F("due_at"))
     missed = Q(due_at__isnull=False) & Q(
-        due_at__lt=Coalesce(answered_at, F("stopped_at"), Value(now))
+        due_at__lt=Coalesce(F("answered_at"), F("stopped_at"), Value(now))
     )
     targets = {
         "contractual": Q(kind=ClockKind.FIRST_RESPONSE, contractual=True),
@@ -135,8 +135,10 @@ def attainment(now: datetime) -> dict:
     for days in WINDOWS:
         since = Q(started_at__gte=now - timedelta(days=days), started_at__lte=now)
         for name, target in targets.items():
-            aggregates[f"{name}_{days}_met"] = Count("id", filter=since & target & met)
-            aggregates[f"{name}_{days}_missed"] = Count("id", filter=since & target & missed)
+            aggregates[f"{name}_{days}_met"] = Count("started_at", filter=since & target & met)
+            aggregates[f"{name}_{days}_missed"] = Count(
+                "started_at", filter=since & target & missed
+            )
     totals = (
         SlaClock.objects.filter(
             kind__in=(ClockKind.FIRST_RESPONSE, ClockKind.GOAL),
@@ -178,18 +180,19 @@ class PercentileCont(Aggregate):
 
 def _response_seconds():
     return Func(
-        ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField()),
+        ExpressionWrapper(F("answered_at") - F("started_at"), output_field=DurationField()),
         template="EXTRACT(EPOCH FROM %(expressions)s)",
         output_field=FloatField(),
     )
 
 
 def _answered_since(now: datetime):
-    return Ticket.objects.filter(
-        ~Q(source=Source.INTERNAL),
-        first_response_at__isnull=False,
-        created_at__gte=now - timedelta(days=max(WINDOWS)),
-        created_at__lte=now,
+    """Return the goal clocks (one per customer and pre-sales ticket) answered in the window."""
+    return SlaClock.objects.filter(
+        kind=ClockKind.GOAL,
+        answered_at__isnull=False,
+        started_at__gte=now - timedelta(days=max(WINDOWS)),
+        started_at__lte=now,
     ).order_by()
 
 
@@ -199,8 +202,8 @@ def response_times(now: datetime) -> dict:
     if connection.vendor == "postgresql":
         aggregates = {}
         for days in WINDOWS:
-            since = Q(created_at__gte=now - timedelta(days=days))
-            aggregates[f"n_{days}"] = Count("id", filter=since)
+            since = Q(started_at__gte=now - timedelta(days=days))
+            aggregates[f"n_{days}"] = Count("started_at", filter=since)
             for label, fraction in (("median", 0.5), ("p90", 0.9)):
                 aggregates[f"{label}_{days}"] = PercentileCont(
                     _response_seconds(), fraction, filter=since
@@ -220,12 +223,10 @@ def response_times(now: datetime) -> dict:
     answered = list(
         _answered_since(now)
         .annotate(
-            took=ExpressionWrapper(
-                F("first_response_at") - F("created_at"), output_field=DurationField()
-            )
+            took=ExpressionWrapper(F("answered_at") - F("started_at"), output_field=DurationField())
         )
         .order_by("took")
-        .values_list("created_at", "took")
+        .values_list("started_at", "took")
     )
     for days in WINDOWS:
         since = now - timedelta(days=days)
@@ -258,7 +259,7 @@ def backlog_trend(now: datetime, days: int = TREND_DAYS) -> dict:
         Ticket.objects.filter(created_at__gte=start, created_at__lte=now)
         .annotate(day=TruncDate("created_at"))
         .values("day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
         .values_list("day", "n")
     )
@@ -269,8 +270,8 @@ def backlog_trend(now: datetime, days: int = TREND_DAYS) -> dict:
         .annotate(day=TruncDate("at"))
         .values("day")
         .annotate(
-            closed=Count("id", filter=Q(from_value__in=OPEN_STATUSES, to_value__in=done)),
-            reopened=Count("id", filter=Q(from_value__in=done, to_value__in=OPEN_STATUSES)),
+            closed=Count("at", filter=Q(from_value__in=OPEN_STATUSES, to_value__in=done)),
+            reopened=Count("at", filter=Q(from_value__in=done, to_value__in=OPEN_STATUSES)),
         )
         .order_by()
     }

@@ -41,6 +41,7 @@ DashboardTicketRowOut = type("DashboardTicketRowOut", (serializers.Serializer,),
 def _ticket_rows():
     return DashboardTicketRowOut(many=True)
 
+
 FIGURE_SCHEMAS = {
     "matrix": inline_serializer(
         "OpenMatrix",

@@ -55,6 +55,7 @@ class ClockPlan:
     due_at: datetime | None
     warn_at: datetime | None
     stopped_at: datetime | None
+    answered_at: datetime | None = None  # the reply that stopped it (None: closed or running)
 
 
 def goal_target() -> timedelta:
@@ -101,6 +102,7 @@ def plan_clocks(
             sla.due_at(hours, created_at, target, early),
             sla.warn_at(hours, created_at, target, early),
             stop,
+            first_response_at,
         ),
         ClockPlan(
             ClockKind.GOAL,
@@ -110,6 +112,7 @@ def plan_clocks(
             sla.due_at(ALWAYS_OPEN, created_at, goal_target(), early),
             None,
             stop,
+            first_response_at,
         ),
     ]
     if first_response_at is not None:
@@ -157,9 +160,6 @@ def last_public_reply_at(ticket: Ticket) -> datetime | None:
     )
 
 
-_FIELDS = ("target_minutes", "contractual", "due_at", "warn_at", "stopped_at")
-
-
 def ticket_clocks_sync(
     ticket: Ticket, *, book: SlaBook, pauses: Sequence[Pause], now: datetime
 ) -> None:
@@ -188,6 +188,7 @@ def ticket_clocks_sync(
             "due_at": plan.due_at,
             "warn_at": plan.warn_at,
             "stopped_at": plan.stopped_at,
+            "answered_at": plan.answered_at,
         }
         key = (plan.kind, plan.started_at)
         wanted.add(key)
@@ -206,7 +207,9 @@ def ticket_clocks_sync(
     superseded = [c for key, c in existing.items() if key not in wanted and c.stopped_at is None]
     if superseded:
         newest = max((p.started_at for p in plans if p.kind == ClockKind.NEXT_UPDATE), default=now)
-        SlaClock.objects.filter(pk__in=[c.pk for c in superseded]).update(stopped_at=newest)
+        SlaClock.objects.filter(pk__in=[c.pk for c in superseded]).update(
+            stopped_at=newest, answered_at=newest
+        )
 
 
 # --- reads: the queue page's near-breach / breach styling ---------------------------------

@@ -241,7 +241,16 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at", "id"], name="event_ticket_timeline")]
+        indexes = [
+            models.Index(fields=["ticket", "at", "id"], name="event_ticket_timeline"),
+            # The dashboard's backlog trend reads status changes by day (issue 6).
+            models.Index(
+                fields=["at"],
+                include=["from_value", "to_value"],
+                condition=Q(kind="status"),
+                name="event_status_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_value}→{self.to_value}"
@@ -373,6 +382,9 @@ class SlaClock(models.Model):
     stopped_at = models.DateTimeField(
         null=True, blank=True, help_text="When the response came, or the ticket closed."
     )
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="The public reply that stopped the clock."
+    )
     near_warned_at = models.DateTimeField(null=True, blank=True)
     breach_warned_at = models.DateTimeField(null=True, blank=True)
 
@@ -394,7 +406,12 @@ class SlaClock(models.Model):
                 ),
                 name="clock_breach_scan",
             ),
-            models.Index(fields=["kind", "started_at"], name="clock_kind_start"),
+            # Dashboard attainment and response times: an index-only scan by window.
+            models.Index(
+                fields=["kind", "started_at"],
+                include=["due_at", "answered_at", "stopped_at", "contractual"],
+                name="clock_kind_start",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
