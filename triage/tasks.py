@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
 from triage import sla_services
 
@@ -20,7 +21,7 @@ def sla_warnings_scan(now: str | None = None) -> int:
     `now` (ISO 8601) is for tests and replays; a second run at the same instant sends nothing.
     """
     at = _instant(now)
-    clocks = sla_services.clocks_to_warn(at or sla_services.timezone.now())
+    clocks = sla_services.clocks_to_warn(at or timezone.now())
     for clock_id, level in clocks:
         sla_clock_warn.delay(clock_id, level, now)
     return len(clocks)
