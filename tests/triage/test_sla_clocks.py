@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from queues.selectors import open_queue
 from tests.factories import AccountFactory, TicketFactory
 from triage import services, sla
-from triage.clocks import sla_state, with_sla_clock
+from triage.clocks import plan_clocks, sla_state, with_sla_clock
 from triage.models import ClockKind, EventKind, SlaClock, Ticket, TicketPause
 from triage.sla_services import ticket_reply
 
@@ -301,3 +301,57 @@ def test_ticket_save_query_count_is_bounded(sam_support):
     # the clocks add two reads (pauses, clock rows): nothing per clock or per pause.
     assert len(ctx.captured_queries) <= 23
     assert Ticket.objects.get(pk=ticket.pk).status == "in_progress"
+
+
+pause_lists = st.lists(
+    st.tuples(instants, st.integers(min_value=0, max_value=60 * 24 * 3)), max_size=4
+).map(lambda raw: [(s, s + timedelta(minutes=m)) for s, m in raw])
+
+
+@given(instants, minutes, pause_lists, st.booleans())
+def test_a_pause_never_moves_any_clock_earlier(created, target, pauses, answered):
+    first = created + target / 2 if answered else None
+
+    def plans(with_pauses):
+        return {
+            p.kind: p.due_at
+            for p in plan_clocks(
+                created_at=created,
+                is_open=True,
+                first_response_at=first,
+                last_reply_at=first,
+                hours=sla.ENTERPRISE_24X5,
+                target=target,
+                contractual=True,
+                pauses=with_pauses,
+                closed_at=None,
+            )
+        }
+
+    plain, paused = plans([]), plans(pauses)
+    assert plain.keys() == paused.keys()
+    for kind, due in plain.items():
+        assert paused[kind] is None or paused[kind] >= due
+
+
+@given(instants, minutes, st.lists(minutes, min_size=1, max_size=4))
+def test_next_update_counts_from_the_last_public_reply(created, target, gaps):
+    first = created + target / 2
+    last = first + sum(gaps, timedelta(0))
+    (next_update,) = [
+        p
+        for p in plan_clocks(
+            created_at=created,
+            is_open=True,
+            first_response_at=first,
+            last_reply_at=last,
+            hours=sla.ENTERPRISE_24X5,
+            target=target,
+            contractual=True,
+            pauses=(),
+            closed_at=None,
+        )
+        if p.kind == ClockKind.NEXT_UPDATE
+    ]
+    assert next_update.started_at == last
+    assert sla.elapsed(sla.ENTERPRISE_24X5, last, next_update.due_at) == target
