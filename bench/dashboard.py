@@ -15,6 +15,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -174,7 +175,10 @@ def main() -> int:
 
     setup_test_environment()
     db = connection.settings_dict
-    db["TEST"]["NAME"] = f"bench_{Path(str(db['NAME'])).stem}"
+    name = f"bench_{Path(str(db['NAME'])).stem}"
+    if connection.vendor == "sqlite":
+        name = str(Path(tempfile.gettempdir()) / f"{name}.sqlite3")  # not in the work tree
+    db["TEST"]["NAME"] = name
     old_name = db["NAME"]
     if args.reuse:
         connection.close()

@@ -33,6 +33,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
+    DateField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -178,12 +179,61 @@ class PercentileCont(Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
+class Seconds(Func):
+    """Seconds from `start` to `end`, natively on each database (no per-row Python function)."""
+
+    output_field = FloatField()
+
+    def __init__(self, end: str, start: str):
+        super().__init__(F(end), F(start))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_sql(self, compiler, connection, **extra):
+        if "template" not in extra:  # other databases: Django's portable duration arithmetic
+            wrapped = ExpressionWrapper(
+                self.source_expressions[0] - self.source_expressions[1],
+                output_field=DurationField(),
+            )
+            return compiler.compile(wrapped)
+        return super().as_sql(compiler, connection, **extra)
+
+
 def _response_seconds():
-    return Func(
-        ExpressionWrapper(F("answered_at") - F("started_at"), output_field=DurationField()),
-        template="EXTRACT(EPOCH FROM %(expressions)s)",
-        output_field=FloatField(),
-    )
+    return Seconds("answered_at", "started_at")
+
+
+class UtcDate(Func):
+    """The UTC calendar date of a datetime column, natively (TruncDate elsewhere)."""
+
+    output_field = DateField()
+
+    def __init__(self, field: str):
+        super().__init__(F(field))
+        self.column = field
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite stores aware datetimes as UTC text: its own date() reads them without Python.
+        return super().as_sql(compiler, connection, function="DATE", **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(TruncDate(self.column))
 
 
 def _answered_since(now: datetime):
@@ -222,15 +272,13 @@ def response_times(now: datetime) -> dict:
     # Other databases: one ordered query of the 30-day values, percentiles computed here.
     answered = list(
         _answered_since(now)
-        .annotate(
-            took=ExpressionWrapper(F("answered_at") - F("started_at"), output_field=DurationField())
-        )
+        .annotate(took=_response_seconds())
         .order_by("took")
         .values_list("started_at", "took")
     )
     for days in WINDOWS:
         since = now - timedelta(days=days)
-        seconds = [took.total_seconds() for created, took in answered if created >= since]
+        seconds = [took for created, took in answered if created >= since]
         rows.append(
             {
                 "days": days,
@@ -257,7 +305,7 @@ def backlog_trend(now: datetime, days: int = TREND_DAYS) -> dict:
     open_now = Ticket.objects.filter(OPEN).count()
     created = dict(
         Ticket.objects.filter(created_at__gte=start, created_at__lte=now)
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=UtcDate("created_at"))
         .values("day")
         .annotate(n=Count("*"))
         .order_by()
@@ -267,7 +315,7 @@ def backlog_trend(now: datetime, days: int = TREND_DAYS) -> dict:
     flows = {
         row["day"]: row
         for row in TicketEvent.objects.filter(kind=EventKind.STATUS, at__gte=start, at__lte=now)
-        .annotate(day=TruncDate("at"))
+        .annotate(day=UtcDate("at"))
         .values("day")
         .annotate(
             closed=Count("at", filter=Q(from_value__in=OPEN_STATUSES, to_value__in=done)),
