@@ -226,14 +226,13 @@ class UtcDate(Func):
 
     def __init__(self, field: str):
         super().__init__(F(field))
-        self.column = field
 
     def as_sqlite(self, compiler, connection, **extra):
         # SQLite stores aware datetimes as UTC text: its own date() reads them without Python.
         return super().as_sql(compiler, connection, function="DATE", **extra)
 
     def as_sql(self, compiler, connection, **extra):
-        return compiler.compile(TruncDate(self.column))
+        return compiler.compile(TruncDate(self.get_source_expressions()[0]))
 
 
 def _answered_since(now: datetime):
