@@ -1,6 +1,7 @@
 """Breach warnings (R6): once at 75 % of the target, once at breach, never twice."""
 
 from datetime import datetime, timedelta
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -135,7 +136,18 @@ def test_warning_scan_is_an_index_scan_over_running_clocks(postgres, sam):
     assert clocks_to_warn(T) == []
 
 
-def test_warnings_are_idempotent_with_the_real_worker(celery_worker, sam):
+@pytest.fixture
+def sla_defaults(transactional_db):
+    """Re-seed the shipped SLA table: an earlier transactional test's flush empties it."""
+    from django.apps import apps
+
+    from triage.models import SlaTarget
+
+    if not SlaTarget.objects.exists():
+        import_module("triage.migrations.0002_sla_defaults").seed(apps, None)
+
+
+def test_warnings_are_idempotent_with_the_real_worker(celery_worker, sla_defaults, sam):
     ticket = _assigned_p1(sam)  # 75 % at T + 3 h, due T + 4 h
     later = TicketFactory(tier="enterprise", severity="p1", now=T + 2 * H)  # 75 % at T + 5 h
     for at in (T + 3 * H, T + 3 * H, T + 4 * H, T + 4 * H, T + 5 * H):
