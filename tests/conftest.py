@@ -42,6 +42,29 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+# Policy rows that data migrations ship (SLA targets, capacity levels). A transactional test's
+# flush empties them for the tests that follow, so those tests get them seeded again.
+SEEDED_BY_MIGRATIONS = [
+    ("triage.migrations.0002_sla_defaults", "triage.SlaTarget"),
+    ("queues.migrations.0002_level_defaults", "queues.LevelThreshold"),
+]
+
+
+@pytest.fixture(autouse=True)
+def policy_defaults(request):
+    """Restore the shipped policy tables for transactional tests (live_server included)."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, model in SEEDED_BY_MIGRATIONS:
+        if not apps.get_model(model).objects.exists():
+            import_module(module).seed(apps, None)
+
+
 @pytest.fixture
 def postgres(db):
     """Require the tests' database to be PostgreSQL."""

@@ -66,3 +66,12 @@ class TicketFactory(factory.Factory):
         return services.ticket_create(**kwargs)
 
     _build = _create
+
+
+def public_reply(*, ticket, by, body, substantive: bool, now=None) -> Ticket:
+    """Send a public reply (substantive: it sums up troubleshooting and next steps) and return
+    the ticket as saved."""
+    services.ticket_reply(
+        ticket=ticket, by=by, body=body, public=True, first_response=substantive, now=now
+    )
+    return Ticket.objects.get(pk=ticket.pk)

@@ -251,7 +251,16 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at", "id"], name="event_ticket_timeline")]
+        indexes = [
+            models.Index(fields=["ticket", "at", "id"], name="event_ticket_timeline"),
+            # The dashboard's backlog trend reads status changes by day (issue 6).
+            models.Index(
+                fields=["at"],
+                include=["from_value", "to_value"],
+                condition=Q(kind="status"),
+                name="event_status_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_value}→{self.to_value}"
@@ -323,6 +332,109 @@ class SlaTarget(models.Model):
     @property
     def target(self) -> timedelta:
         return timedelta(minutes=self.target_minutes)
+
+
+# --- SLA clocks (R6): pauses while waiting on the customer, running clocks, warnings ----------
+
+
+class TicketPause(models.Model):
+    """A stretch of time the ticket waited on the customer: SLA clocks stop during it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Empty while still waiting.")
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["ticket", "started_at"], name="pause_ticket_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="pause_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(ended_at__isnull=True), name="pause_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} paused {self.started_at:%Y-%m-%d %H:%M}–{self.ended_at or '…'}"
+
+
+class ClockKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    GOAL = "goal", "Two-hour goal"
+    NEXT_UPDATE = "next_update", "Next update"
+
+
+# The goal clock is tracked for the dashboard only; the first-response clock already falls
+# back to the goal for tiers without a contract, so warning on both would warn twice.
+WARNED_CLOCKS = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_UPDATE)
+
+
+class SlaClock(models.Model):
+    """One running (or stopped) response clock of a ticket, with its warning markers.
+
+    `due_at` and `warn_at` (75 % of the target) are stored so the warning scan is an index
+    scan over running clocks; they are empty while an open pause stops the clock. The two
+    `*_warned_at` markers are set by a conditional UPDATE, so a warning is sent only once.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(max_length=20, choices=ClockKind.choices)
+    started_at = models.DateTimeField()
+    target_minutes = models.PositiveIntegerField()
+    contractual = models.BooleanField(
+        default=False, help_text="From the SLA policy table (else the two-hour team goal)."
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the response came, or the ticket closed."
+    )
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="The public reply that stopped the clock."
+    )
+    near_warned_at = models.DateTimeField(null=True, blank=True)
+    breach_warned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ticket", "kind", "started_at"]
+        indexes = [
+            # The breach-warning scan: running clocks not yet warned, by the instant they fire.
+            models.Index(
+                fields=["warn_at"],
+                condition=Q(
+                    stopped_at__isnull=True, near_warned_at__isnull=True, kind__in=WARNED_CLOCKS
+                ),
+                name="clock_near_scan",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(
+                    stopped_at__isnull=True, breach_warned_at__isnull=True, kind__in=WARNED_CLOCKS
+                ),
+                name="clock_breach_scan",
+            ),
+            # Dashboard attainment and response times: an index-only scan by window.
+            models.Index(
+                fields=["kind", "started_at"],
+                include=["due_at", "answered_at", "stopped_at", "contractual"],
+                name="clock_kind_start",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "kind", "started_at"], name="clock_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("kind", ClockKind), name="clock_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(target_minutes__gt=0), name="clock_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.kind} due {self.due_at}"
 
 
 # Escalations (R8) live in their own module; importing it here registers the models.

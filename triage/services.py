@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from triage import clocks, roles, sla
 from triage import priority as engine
-from triage import roles, sla
 from triage.errors import Conflict, invalid
 from triage.models import (
     Account,
@@ -71,8 +71,12 @@ def event_record(
     )
 
 
-def ticket_refresh_rank(ticket: Ticket, *, book: SlaBook) -> None:
-    """Recompute the suggested priority, due times and stored rank from the ticket's facts."""
+def ticket_refresh_rank(ticket: Ticket, *, book: SlaBook, pauses: Sequence[sla.Pause] = ()) -> None:
+    """Recompute the suggested priority, due times and stored rank from the ticket's facts.
+
+    `pauses` are the ticket's waits on the customer (R6): the clocks stop during them. Only
+    pauses before the first response move the first-response due times (see triage.clocks).
+    """
     ticket.suggested_priority = engine.suggested_priority(
         source=ticket.source, tier=ticket.tier, severity=ticket.severity or None
     )
@@ -80,11 +84,16 @@ def ticket_refresh_rank(ticket: Ticket, *, book: SlaBook) -> None:
     rule = book.rule(tier=ticket.tier, priority=ticket.priority, premium=premium)
     ticket.due_at = None
     if ticket.source != Source.INTERNAL:
+        early = [
+            p for p in pauses if not ticket.first_response_at or p[0] < ticket.first_response_at
+        ]
         goal = timedelta(minutes=settings.TEAM_FIRST_REPLY_GOAL_MINUTES)
-        ticket.goal_due_at = ticket.created_at + goal
+        ticket.goal_due_at = sla.due_at(sla.ALWAYS_OPEN, ticket.created_at, goal, early)
         # Without a contract the two-hour team goal is the only due time the customer has.
         ticket.due_at = (
-            sla.due_at(rule.hours, ticket.created_at, rule.target) if rule else ticket.goal_due_at
+            sla.due_at(rule.hours, ticket.created_at, rule.target, early)
+            if rule
+            else ticket.goal_due_at
         )
     ticket.rank_key = engine.rank_key(ticket.facts())
 
@@ -97,10 +106,13 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 def _save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> None:
-    ticket_refresh_rank(ticket, book=book or sla_book(now))
+    book = book or sla_book(now)
+    pauses = clocks.ticket_pauses_sync(ticket, now)
+    ticket_refresh_rank(ticket, book=book, pauses=pauses)
     ticket.updated_at = now
     ticket.full_clean(exclude=["account", "assignee", "pinned_by", "created_by"])
     ticket.save()
+    clocks.ticket_clocks_sync(ticket, book=book, pauses=pauses, now=now)
 
 
 def account_create(
@@ -459,5 +471,6 @@ def ticket_reply(
             reason="a reply that sums up troubleshooting and next steps",
         )
         ticket.first_response_at = now
-        _save(ticket, now)
+    if public:
+        _save(ticket, now)  # every public reply restarts the next-update clock (R6)
     return event

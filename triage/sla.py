@@ -35,7 +35,14 @@ __all__ = [
     "due_at",
     "elapsed",
     "fraction_used",
+    "NEAR_BREACH",
+    "clock_state",
+    "percentile",
+    "warn_at",
 ]
+
+# R6 "near-breach": a clock warns once when this share of its target has been used.
+NEAR_BREACH = 0.75
 
 
 def _open_from(hours: WeeklyHours, start: datetime) -> Iterator[Interval]:
@@ -169,6 +176,47 @@ def fraction_used(
     if target <= _ZERO:
         raise ValueError("target must be positive")
     return elapsed(hours, start, now, pauses) / target
+
+
+def warn_at(
+    hours: WeeklyHours,
+    start: datetime,
+    target: timedelta,
+    pauses: Sequence[Pause] = (),
+) -> datetime | None:
+    """Return when NEAR_BREACH of `target` has run (the near-breach warning), pauses excluded."""
+    return due_at(hours, start, target * NEAR_BREACH, pauses)
+
+
+def clock_state(
+    now: datetime,
+    due: datetime | None,
+    warn: datetime | None,
+    stopped_at: datetime | None = None,
+) -> str:
+    """Return "ok", "near" or "breached" for a clock with these stored instants at `now`.
+
+    A stopped clock (response given) is judged at its stop; a paused clock (no due time) is
+    "ok" unless it had already breached.
+    """
+    at = min(now, stopped_at) if stopped_at else now
+    if due is not None and at >= due:
+        return "breached"
+    if warn is not None and at >= warn and stopped_at is None:
+        return "near"
+    return "ok"
+
+
+def percentile(ordered: Sequence[float], fraction: float) -> float | None:
+    """Return the `fraction` percentile of ascending values, as PostgreSQL's percentile_cont."""
+    if not 0 <= fraction <= 1:
+        raise ValueError("fraction must be between 0 and 1")
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _weekdays(start: time, end: time, days: range) -> tuple[WeeklySpan, ...]:

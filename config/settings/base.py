@@ -156,6 +156,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # R6: warn about clocks at 75 % of their target and at breach (triage/tasks.py).
+    "sla-warnings": {"task": "triage.sla_warnings_scan", "schedule": 60.0},
+}
 
 # The team goal (R6): a first reply within about two hours for everyone.
 TEAM_FIRST_REPLY_GOAL_MINUTES = env.int("TEAM_FIRST_REPLY_GOAL_MINUTES", default=120)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0002_sla_defaults'),
+        ('triage', '0004_sla_clocks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
