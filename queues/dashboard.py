@@ -19,9 +19,8 @@ Definitions (also shown on the page):
 - *Backlog* is the number of open tickets at the end of each UTC day, rebuilt backwards from
   today's count with the tickets filed, resolved/closed and reopened each day.
 
-MERGE SEAMS (other developers' apps fill these at merge; until then they return None and the
-page says the data is not available — never made-up figures): `dashboard_load`,
-`dashboard_staffing`, `presales_key_dates`, `dashboard_exceptions`, `dashboard_channels`.
+Load and staffing come from queues' episodes and rota; exceptions, channels and key dates
+from the presales app; escalations from triage's escalation rows.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from queues.dashboard_sql import PercentileCont, Seconds, UtcDate
 from queues.selectors import open_queue
@@ -285,21 +285,40 @@ def _ticket_row(ticket: Ticket, now: datetime) -> dict:
 
 
 def open_escalations(now: datetime) -> dict:
-    """Return open tickets escalated to engineering, in rank order.
+    """Return pending engineering escalations in the inbox's order (drop-everything first)."""
+    from triage.escalation_selectors import escalations_with_context
+    from triage.models_escalation import EscalationState
 
-    MERGE SEAM: the escalations app may add its own columns (drop-everything, deadlines).
-    """
-    tickets = list(open_queue().filter(status=Status.ESCALATED)[:LIST_LIMIT])
-    return {"rows": [_ticket_row(t, now) for t in tickets]}
+    pending = (
+        escalations_with_context()
+        .prefetch_related(None)
+        .filter(state__in=[EscalationState.OPEN, EscalationState.NEEDS_CONTEXT])
+        .order_by("urgency", "ticket__rank_key", "ticket__id")
+    )
+    rows = []
+    for e in pending[:LIST_LIMIT]:
+        row = _ticket_row(e.ticket, now)
+        row.update(
+            escalation=e.pk,
+            urgency=e.urgency,
+            state=e.state,
+            customer_deadline=e.customer_deadline.isoformat() if e.customer_deadline else None,
+        )
+        rows.append(row)
+    return {"rows": rows}
 
 
-def presales_key_dates(ticket_ids: Iterable[int]) -> dict[int, str] | None:
-    """Return each pre-sales ticket's nearest key date, or None until the presales app exists.
+def presales_key_dates(ticket_ids: Iterable[int]) -> dict[int, str]:
+    """Return each pre-sales ticket's nearest upcoming key date as text, in one query."""
+    from presales.models import KeyDate
 
-    MERGE SEAM: the pre-sales developer's request model holds `key_dates`; map ticket id to
-    the nearest one (one query for all ids).
-    """
-    return None
+    nearest: dict[int, str] = {}
+    upcoming = KeyDate.objects.filter(
+        request_id__in=list(ticket_ids), date__gte=timezone.localdate()
+    ).order_by("date", "id")
+    for kd in upcoming:
+        nearest.setdefault(kd.request_id, f"{kd.date.isoformat()} {kd.label}".strip())
+    return nearest
 
 
 def presales_requests(now: datetime) -> dict:
@@ -317,30 +336,96 @@ def presales_requests(now: datetime) -> dict:
 # --- seams for the other developers' data --------------------------------------------------
 
 
-def dashboard_load(now: datetime) -> dict | None:
-    """Return {"level", "state", "contingency", "history": [{"start", "end", "level", "state"}]}.
+def dashboard_load(now: datetime) -> dict:
+    """Return the load level now, its contingency, and the last 30 days of episodes."""
+    from queues.models import LoadEpisode
+    from queues.selectors import queue_health
 
-    MERGE SEAM: fill from the staffing developer's load episodes (queues models) at merge.
-    """
-    return None
+    health = queue_health(at=now)
+    episodes = LoadEpisode.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=now - timedelta(days=30))
+    ).order_by("-started_at")[:LIST_LIMIT]
+    return {
+        "level": health.level,
+        "state": health.state,
+        "contingency": health.rule.contingency,
+        "history": [
+            {
+                "start": e.started_at.isoformat(),
+                "end": e.ended_at.isoformat() if e.ended_at else None,
+                "level": e.peak_level,
+                "state": e.state,
+            }
+            for e in episodes
+        ],
+    }
 
 
-def dashboard_staffing(now: datetime) -> dict | None:
-    """Return {"on_shift": [{username, region, until}], "next_arrivals": [{at, username}]}.
+def dashboard_staffing(now: datetime) -> dict:
+    """Return who is working now (and until when) and the next arrivals in 24 hours."""
+    from queues import rota
+    from queues.selectors import support_staff
 
-    MERGE SEAM: fill from queues/rota.py over the staffing developer's engineer rows.
-    """
-    return None
+    staff = support_staff(absences_after=now - timedelta(days=1))
+    engineers = [row.engineer for row in staff]
+    region = {e.username: e.region for e in engineers}
+    on_shift = []
+    for engineer in rota.working_at(engineers, now):
+        spans = rota.working_intervals(engineer, now, now + timedelta(days=1))
+        until = next((end for start, end in spans if start <= now < end), None)
+        on_shift.append(
+            {
+                "username": engineer.username,
+                "region": engineer.region,
+                "until": until.isoformat() if until else None,
+            }
+        )
+    arrivals = rota.arrivals(engineers, now, now + timedelta(days=1))[:10]
+    return {
+        "on_shift": on_shift,
+        "next_arrivals": [
+            {"at": at.isoformat(), "username": e.username, "region": region[e.username]}
+            for at, e in arrivals
+        ],
+    }
 
 
-def dashboard_exceptions(now: datetime) -> dict | None:
-    """Return {"rows": [...]} of open pre-sales exceptions. MERGE SEAM: presales app."""
-    return None
+def dashboard_exceptions(now: datetime) -> dict:
+    """Return open pre-sales exception requests, oldest first."""
+    from presales.selectors import open_exceptions
+
+    return {
+        "rows": [
+            {
+                "id": e.pk,
+                "kind": e.get_kind_display(),
+                "account": e.account.name if e.account_id else "",
+                "ticket": e.ticket_id,
+                "requested_by": e.requested_by.username,
+                "ends_on": e.ends_on.isoformat(),
+                "age_minutes": _minutes(now - e.created_at),
+            }
+            for e in open_exceptions()[:LIST_LIMIT]
+        ]
+    }
 
 
-def dashboard_channels(now: datetime) -> dict | None:
-    """Return {"rows": [...]} of joined trial channels. MERGE SEAM: presales app."""
-    return None
+def dashboard_channels(now: datetime) -> dict:
+    """Return every trial channel a support engineer is in right now."""
+    from presales.selectors import joined_channels
+
+    return {
+        "rows": [
+            {
+                "channel": c.channel,
+                "ticket": c.ticket_id,
+                "engineer": c.engineer.username,
+                "joined_minutes_ago": _minutes(now - c.joined_at),
+                "ticket_status": c.ticket.status,
+            }
+            for c in joined_channels()[:LIST_LIMIT]
+        ]
+    }
 
 
 _BUILDERS = {
@@ -390,11 +475,12 @@ def figure_table(name: str, data: dict | None) -> tuple[list[str], list[list]]:
     if name == "load":
         headers = ["start", "end", "level", "state"]
         history = data.get("history", [])
-        return headers, [[h.get(k) for k in headers] for h in history]
+        now_row = ["now", "", data["level"], data["state"]]
+        return headers, [now_row] + [[h.get(k) for k in headers] for h in history]
     if name == "staffing":
         rows = [["on_shift", e.get("username"), e.get("until")] for e in data["on_shift"]]
         rows += [["arrival", a.get("username"), a.get("at")] for a in data["next_arrivals"]]
-        return ["kind", "username", "at"], rows
+        return ["kind", "username", "at"], rows or [["none", "", ""]]
     items = data.get("rows", [])
     headers = list(items[0]) if items else ["note"]
     return headers, [[item.get(h) for h in headers] for item in items] if items else [["none"]]

@@ -19,13 +19,24 @@ SCAN_BATCH = 500
 
 
 def warning_recipients(ticket: Ticket, now: datetime) -> list[User]:
-    """Return who is warned about this ticket: the assignee, else the on-duty engineers.
+    """Return who is warned about this ticket: the assignee, else the engineers on duty now.
 
-    Until the staffing rota is merged, "on duty" falls back to every support engineer.
-    MERGE SEAM: point the unassigned branch at the rota's on-duty engineers at `now`.
+    With nobody on duty (or no rota yet), everyone working now; failing that, every support
+    engineer, so a warning never goes nowhere.
     """
     if ticket.assignee_id:
         return [ticket.assignee]
+    from queues import rota
+    from queues.selectors import support_staff
+
+    staff = support_staff(absences_after=now)
+    engineers = [row.engineer for row in staff]
+    chosen = {e.username for e in rota.on_duty_at(engineers, now)} or {
+        e.username for e in rota.working_at(engineers, now)
+    }
+    users = [row.user for row in staff if row.user.username in chosen and row.user.is_active]
+    if users:
+        return sorted(users, key=lambda u: u.username)
     return list(
         User.objects.filter(groups__name=roles.SUPPORT, is_active=True).order_by("username")
     )

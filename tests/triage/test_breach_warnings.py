@@ -145,3 +145,19 @@ def test_warnings_are_idempotent_with_the_real_worker(celery_worker, sam):
     # every earlier scan and warning task has run too: no sleeping needed.
     wait_for(lambda: _warnings(later) == [("first_response", "near")])
     assert _warnings(ticket) == [("first_response", "near"), ("first_response", "breached")]
+
+
+def test_unassigned_ticket_warns_the_engineers_on_duty(db):
+    from datetime import UTC, datetime
+
+    from queues import rota
+    from queues.demo import seed_rota
+    from queues.selectors import support_staff
+
+    seed_rota()
+    thursday = datetime(2026, 5, 14, 18, 0, tzinfo=UTC)
+    ticket = TicketFactory(tier="enterprise", severity="p1", now=thursday)
+    engineers = [row.engineer for row in support_staff(absences_after=thursday)]
+    on_duty = sorted(e.username for e in rota.on_duty_at(engineers, thursday))
+    assert 0 < len(on_duty) < len(engineers)  # the demo rota has a few on duty at a time
+    assert [u.username for u in warning_recipients(ticket, thursday)] == on_duty
