@@ -406,8 +406,9 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
 def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
     """Fill in the notice's words as of now (the arrival time was decided with the row).
 
-    The recipient is the ticket's reporter (for pre-sales, the CE who relays it), else the
-    team's fallback address: accounts have no contact address yet.
+    The recipient is the account's contact address; a pre-sales notice goes to the CE who
+    filed the request (CEs are the prospect's front line, R9). Without either, the reporter,
+    else the team's fallback address, so the notice is never lost.
     """
     ticket = notice.ticket
     account = ticket.account
@@ -420,7 +421,10 @@ def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
         zone_name=account.timezone if account else "",
     )
     notice.subject, notice.body = text.subject[:200], text.body
-    notice.recipient = (ticket.created_by.email if ticket.created_by else "") or fallback
+    reporter = ticket.created_by.email if ticket.created_by else ""
+    contact = account.contact_email if account else ""
+    first, second = (reporter, contact) if ticket.source == "presales" else (contact, reporter)
+    notice.recipient = first or second or fallback
 
 
 @contextmanager

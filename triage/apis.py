@@ -94,6 +94,7 @@ class AccountListApi(generics.ListCreateAPIView):
             deployment=v["deployment"],
             premium=v["premium"],
             timezone_name=v["timezone"],
+            contact_email=v["contact_email"],
         )
         return Response(AccountOut(account).data, status=status.HTTP_201_CREATED)
 

@@ -82,6 +82,9 @@ class Account(models.Model):
     timezone = models.CharField(
         max_length=64, blank=True, help_text="IANA time zone for messages to this customer."
     )
+    contact_email = models.EmailField(
+        blank=True, help_text="Where proactive notices to this customer go."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -72,12 +72,13 @@ class AccountIn(InputSerializer):
     timezone = StrictCharField(
         max_length=64, required=False, default="", allow_blank=True, validators=[_timezone_name]
     )
+    contact_email = serializers.EmailField(required=False, default="", allow_blank=True)
 
 
 class AccountOut(serializers.ModelSerializer):
     class Meta:
         model = Account
-        fields = ["id", "name", "tier", "deployment", "premium", "timezone"]
+        fields = ["id", "name", "tier", "deployment", "premium", "timezone", "contact_email"]
 
 
 class TicketIn(InputSerializer):

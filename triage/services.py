@@ -116,7 +116,13 @@ def _save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> None:
 
 
 def account_create(
-    *, name: str, tier: str, deployment: str, premium: bool = False, timezone_name: str = ""
+    *,
+    name: str,
+    tier: str,
+    deployment: str,
+    premium: bool = False,
+    timezone_name: str = "",
+    contact_email: str = "",
 ) -> Account:
     """Create a customer or prospect account."""
     if tier == Tier.INTERNAL:
@@ -124,7 +130,12 @@ def account_create(
     if Account.objects.filter(name__iexact=name).exists():
         raise invalid(name=f"An account named “{name}” already exists.")
     account = Account(
-        name=name, tier=tier, deployment=deployment, premium=premium, timezone=timezone_name
+        name=name,
+        tier=tier,
+        deployment=deployment,
+        premium=premium,
+        timezone=timezone_name,
+        contact_email=contact_email,
     )
     account.full_clean()
     account.save()

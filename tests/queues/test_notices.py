@@ -87,6 +87,16 @@ def test_backed_up_queue_sends_one_notice_per_waiting_ticket(
     assert Notice.objects.first().arrival_at == NY_ARRIVAL
 
 
+def test_notices_go_to_the_customers_contact_address(rota, django_capture_on_commit_callbacks):
+    tickets = backlog(20)
+    tickets[0].account.contact_email = "ops@customer.example"
+    tickets[0].account.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.load_evaluate(now=MONDAY_10)
+    to = {m.to[0] for m in mail.outbox if f"[#{tickets[0].pk}]" in m.subject}
+    assert to == {"ops@customer.example"}
+
+
 def services_fallback():
     from django.conf import settings
 
