@@ -41,13 +41,18 @@ def unclaimed_queue() -> QuerySet[Ticket]:
     return open_queue().filter(assignee__isnull=True)
 
 
-def queue_number_one() -> Ticket | None:
-    """Return the number one unclaimed ticket, or None when there is none.
+def number_one_candidates() -> QuerySet[Ticket]:
+    """Return unclaimed open work in rank order, without joins (the number one's query).
 
-    No joins: an unclaimed ticket has no assignee, the API shows the account by id, and a
-    pin's author is read only for pinned tickets. This is the hottest query of the app.
+    An unclaimed ticket has no assignee, the API shows the account by id, and a pin's author
+    is read only for pinned tickets: this is the hottest query of the app.
     """
-    return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id").first()
+    return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id")
+
+
+def queue_number_one() -> Ticket | None:
+    """Return the number one unclaimed ticket, or None when there is none."""
+    return number_one_candidates().first()
 
 
 def _ahead_of(ticket: Ticket) -> Q:

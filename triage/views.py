@@ -27,6 +27,7 @@ from queues.services import queue_claim
 from triage import priority as engine
 from triage import roles, services
 from triage.apis import visible_tickets
+from triage.clocks import with_sla_clock
 from triage.errors import Conflict
 from triage.forms import (
     STATUS_ACTIONS,
@@ -92,7 +93,7 @@ def _queue_context(request) -> dict:
     form = QueueFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped, valid ones still filter
     f = form.cleaned_data
-    tickets = open_queue()
+    tickets = with_sla_clock(open_queue())  # near-breach styling from the SLA clocks
     if f.get("priority"):
         tickets = tickets.filter(priority=f["priority"])
     if f.get("tier"):

@@ -454,3 +454,15 @@ def test_new_ticket_find_button_searches_and_keeps_what_was_typed(sam):
     answer = sam.post("/tickets/new/", {"account_q": "acme", "title": "Login broken", "find": "1"})
     assert answer.status_code == 200 and not Ticket.objects.exists()
     assert "Acme Corp" in text(answer) and 'value="Login broken"' in text(answer)
+
+
+def test_queue_row_is_near_breach_from_the_sla_clocks_75_percent_point(sam_support):
+    # Enterprise p1: 4 business hours. At 3 h 05 the clock passed 75 % (3 h) but the due
+    # time is still 55 minutes away: the row says near breach, as the warning does.
+    import time_machine
+
+    filed = datetime(2026, 11, 19, 17, 0, tzinfo=UTC)  # a Thursday, inside the 24×5 calendar
+    TicketFactory(tier="enterprise", severity="p1", now=filed)
+    with time_machine.travel(filed + timedelta(hours=3, minutes=5), tick=False):
+        page = text(client_for(sam_support).get("/"))
+    assert "due-near" in page and "in 55 min" in page

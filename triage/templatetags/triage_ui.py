@@ -26,22 +26,26 @@ def short_duration(delta: timedelta) -> str:
     return f"{mins} min" if mins else "under a minute"
 
 
-def due_state(due_at: datetime | None, now: datetime, answered: bool = False) -> str:
+def due_state(
+    due_at: datetime | None, now: datetime, answered: bool = False, warn_at: datetime | None = None
+) -> str:
+    """Say where a due time stands. Near breach is the SLA clock's 75 % point (`warn_at`, the
+    instant breach warnings fire); without a running clock, the last half hour."""
     if due_at is None:
         return "none"
     if answered:
         return "met"
     if due_at <= now:
         return "breached"
-    if due_at - now <= NEAR_BREACH:
+    if (now >= warn_at) if warn_at else (due_at - now <= NEAR_BREACH):
         return "near"
     return "ok"
 
 
 @register.simple_tag
-def countdown(due_at, now, answered_at=None):
+def countdown(due_at, now, answered_at=None, warn_at=None):
     """Render a due time as a countdown with near-breach and breached styling (text, not colour)."""
-    state = due_state(due_at, now, answered_at is not None)
+    state = due_state(due_at, now, answered_at is not None, warn_at)
     if state == "none":
         return mark_safe('<span class="due due-none">no due time</span>')  # noqa: S308
     iso = due_at.isoformat()
