@@ -5,3 +5,9 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
+
+# Tasks run in-process on a laptop: one log line per task would drown the server's output.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "ERROR"}},
+}

@@ -126,7 +126,7 @@ class Command(BaseCommand):
                 book=book,
             )
             fate = rng.random()
-            later = created + timedelta(minutes=rng.randint(1, 90))
+            later = min(created + timedelta(minutes=rng.randint(1, 90)), now)
             if fate < 0.45:
                 continue  # new, waiting for triage
             sev = severity or rng.choice(["p1", "p2", "p2"])
@@ -142,6 +142,16 @@ class Command(BaseCommand):
             ticket = services.ticket_assign(
                 ticket=ticket, by=rng.choice(support), assignee=rng.choice(support), now=later
             )
+            if source != "internal":
+                # Most get a first response that sums up troubleshooting and next steps, some
+                # late, so the dashboard's attainment and response times have something to show.
+                later = min(later + timedelta(minutes=rng.randint(5, 300)), now)
+                services.ticket_reply(
+                    ticket=ticket, by=ticket.assignee, public=True, first_response=True,
+                    body="We reproduced this on a test instance and collected the logs. "
+                    "Next: we are checking the upgrade notes and will update you within a day.",
+                    now=later,
+                )  # fmt: skip
             status = rng.choice(
                 ["in_progress", "in_progress", "waiting_on_customer", "resolved", "closed"]
             )
