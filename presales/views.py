@@ -18,6 +18,8 @@ from presales.forms import (
     PresalesRequestForm,
 )
 from presales.models import ChannelEngagement
+from queues.models import NoticeStatus
+from queues.selectors import ticket_notices
 from triage import roles
 from triage.apis import visible_tickets
 from triage.errors import Conflict
@@ -97,6 +99,8 @@ def request_detail(request, pk: int):
     r = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     row = selectors.my_requests_rows([r])[0]
     exceptions = selectors.exceptions_for(request.user).filter(ticket_id=r.pk)
+    # R7: proactive notices sent while the queue was backed up show here too (the CE relays).
+    notices = ticket_notices(r.pk).filter(status=NoticeStatus.SENT)
     return render(
         request,
         "presales/request_detail.html",
@@ -104,6 +108,7 @@ def request_detail(request, pk: int):
             "row": row,
             "r": r,
             "exceptions": exceptions,
+            "notices": notices,
             "is_ce": roles.has_role(request.user, roles.CE),
         },
     )

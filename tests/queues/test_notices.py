@@ -273,3 +273,18 @@ def test_seed_rota_loads_the_ten_engineer_demo_rota(db):
     health = queue_health(at=datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
     assert health.on_shift == 3
     assert health.next_arrival_at == datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+
+
+def test_ce_reads_the_notice_on_their_request_page(
+    rota, cara_ce, client, django_capture_on_commit_callbacks
+):
+    from tests.presales.conftest import file_request
+
+    backlog(20)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.load_evaluate(now=MONDAY_10)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = file_request(cara_ce, now=MONDAY_10)  # arrives during the episode
+    client.force_login(cara_ce)
+    page = client.get(f"/presales/requests/{request.pk}/").content.decode()
+    assert "Proactive notices" in page and "more requests than usual" in page
