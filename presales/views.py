@@ -25,11 +25,6 @@ from triage.apis import visible_tickets
 from triage.errors import Conflict
 
 
-def _require(user, *allowed: str) -> None:
-    if not roles.has_role(user, *allowed):
-        raise PermissionDenied
-
-
 def _errors_to_form(form, error: ValidationError) -> None:
     """Show a service's field errors inline on the form (unknown fields at the top)."""
     for field, msgs in error.message_dict.items():
@@ -39,7 +34,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @login_required
 def my_requests(request):
     """The CE's landing page: their own requests; support and leadership see every request."""
-    _require(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
     rows = selectors.my_requests_rows(list(selectors.requests_for(request.user)[:100]))
     return render(
         request,
@@ -50,7 +45,7 @@ def my_requests(request):
 
 @login_required
 def request_new(request):
-    _require(request.user, roles.CE)
+    roles.require_role(request.user, roles.CE)
     form = PresalesRequestForm(request.POST or None)
     dates = KeyDateFormSet(request.POST or None, prefix="key_dates")
     if request.method == "POST":
@@ -95,7 +90,7 @@ def request_new(request):
 
 @login_required
 def request_detail(request, pk: int):
-    _require(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
     r = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     row = selectors.my_requests_rows([r])[0]
     exceptions = selectors.exceptions_for(request.user).filter(ticket_id=r.pk)
@@ -116,7 +111,7 @@ def request_detail(request, pk: int):
 
 @login_required
 def exception_list(request):
-    _require(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
     leader = roles.has_role(request.user, roles.LEADERSHIP)
     return render(
         request,
@@ -131,7 +126,7 @@ def exception_list(request):
 
 @login_required
 def exception_new(request):
-    _require(request.user, roles.CE)
+    roles.require_role(request.user, roles.CE)
     ticket = None
     ticket_id = request.GET.get("ticket") or request.POST.get("ticket")
     if ticket_id and str(ticket_id).isdigit():
@@ -154,7 +149,7 @@ def exception_new(request):
 
 @login_required
 def exception_detail(request, pk: int):
-    _require(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
     e = get_object_or_404(
         selectors.exceptions_for(request.user).prefetch_related("history__actor"), pk=pk
     )
@@ -188,7 +183,7 @@ def exception_detail(request, pk: int):
 
 @login_required
 def channel_list(request):
-    _require(request.user, roles.SUPPORT, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.SUPPORT, roles.LEADERSHIP)
     return render(
         request,
         "presales/channels.html",
@@ -203,7 +198,7 @@ def channel_list(request):
 @login_required
 @require_POST
 def channel_join(request, pk: int):
-    _require(request.user, roles.SUPPORT)
+    roles.require_role(request.user, roles.SUPPORT)
     ticket = get_object_or_404(visible_tickets(request.user), pk=pk)
     form = ChannelJoinForm(request.POST)
     if form.is_valid():
@@ -223,7 +218,7 @@ def channel_join(request, pk: int):
 @login_required
 @require_POST
 def channel_leave(request, pk: int):
-    _require(request.user, roles.SUPPORT)
+    roles.require_role(request.user, roles.SUPPORT)
     engagement = get_object_or_404(ChannelEngagement.objects.select_related("ticket"), pk=pk)
     try:
         services.channel_leave(engagement=engagement, by=request.user)

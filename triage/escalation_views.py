@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,11 +23,6 @@ DONE = {
     Decision.ASK: "sent back to support with your question",
     Decision.DECLINE: "declined",
 }
-
-
-def _require(request, *allowed: str) -> None:
-    if not roles.has_role(request.user, *allowed):
-        raise PermissionDenied
 
 
 def _apply(form, call) -> tuple[object | None, int]:
@@ -49,7 +44,7 @@ def _apply(form, call) -> tuple[object | None, int]:
 @login_required
 def ticket_escalate(request, pk: int):
     """Show (GET) or submit (POST) the escalation form for one ticket."""
-    _require(request, roles.SUPPORT)
+    roles.require_role(request.user, roles.SUPPORT)
     ticket = get_object_or_404(visible_tickets(request.user), pk=pk)
     form = EscalateForm(request.POST or None)
     status = 200
@@ -83,7 +78,7 @@ def _with_positions(escalations: list[Escalation]) -> list[Escalation]:
 @login_required
 def inbox(request):
     """Engineering's inbox: drop-everything first, then the queue's order (R4, R8)."""
-    _require(request, roles.ENGINEERING, roles.LEADERSHIP)
+    roles.require_role(request.user, roles.ENGINEERING, roles.LEADERSHIP)
     return render(
         request,
         "triage/escalations/inbox.html",
@@ -115,7 +110,7 @@ def _detail(request, escalation: Escalation, *, forms=None, status: int = 200):
 
 @login_required
 def escalation_detail(request, pk: int):
-    _require(request, *READERS)
+    roles.require_role(request.user, *READERS)
     return _detail(request, get_object_or_404(Escalation, pk=pk))
 
 
@@ -123,7 +118,7 @@ def escalation_detail(request, pk: int):
 @require_POST
 def escalation_decide(request, pk: int):
     """Engineering accepts, asks for context or declines; errors show on the escalation page."""
-    _require(request, roles.ENGINEERING)
+    roles.require_role(request.user, roles.ENGINEERING)
     escalation = get_object_or_404(Escalation, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -145,7 +140,7 @@ def escalation_decide(request, pk: int):
 @require_POST
 def escalation_answer(request, pk: int):
     """Support answers engineering's question; the escalation returns to the inbox."""
-    _require(request, roles.SUPPORT)
+    roles.require_role(request.user, roles.SUPPORT)
     escalation = get_object_or_404(Escalation, pk=pk)
     form = AnswerForm(request.POST)
     status = 400

@@ -1,6 +1,7 @@
 """Roles are groups (support, ce, leadership, engineering) and the checks built on them."""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 SUPPORT = "support"
@@ -24,6 +25,15 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def require_role(user, *allowed: str, action: str = "") -> None:
+    """Raise PermissionDenied (a 403 page) unless the user holds one of the allowed roles.
+
+    With an action, the page says who may do it: "Only support can triage tickets."
+    """
+    if not has_role(user, *allowed):
+        raise PermissionDenied(f"Only {' or '.join(allowed)} can {action}." if action else "")
 
 
 def is_staff_role(user) -> bool:

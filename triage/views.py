@@ -75,12 +75,6 @@ def _require_staff(view):
     return wrapper
 
 
-def _require_role(request, *allowed: str, action: str) -> None:
-    if not roles.has_role(request.user, *allowed):
-        who = " or ".join(allowed)
-        raise PermissionDenied(f"Only {who} can {action}.")
-
-
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -154,7 +148,7 @@ def queue(request):
 @staff_required
 def claim_next(request):
     """Claim the number one unclaimed ticket atomically and open it."""
-    _require_role(request, roles.SUPPORT, action="claim tickets")
+    roles.require_role(request.user, roles.SUPPORT, action="claim tickets")
     ticket = queue_claim(by=request.user)
     if ticket is None:
         messages.info(request, "Nothing to claim: every open ticket has an owner.")
@@ -243,7 +237,7 @@ def _conflict(request, ticket: Ticket, exc: Conflict):
 @staff_required
 def ticket_triage(request, pk: int):
     ticket = _ticket_for(request, pk)
-    _require_role(request, roles.SUPPORT, action="triage tickets")
+    roles.require_role(request.user, roles.SUPPORT, action="triage tickets")
     form = TriageForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:
@@ -267,7 +261,7 @@ def ticket_triage(request, pk: int):
 @staff_required
 def ticket_status(request, pk: int):
     ticket = _ticket_for(request, pk)
-    _require_role(request, roles.SUPPORT, action="change a ticket's status")
+    roles.require_role(request.user, roles.SUPPORT, action="change a ticket's status")
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the status buttons.")
@@ -283,7 +277,7 @@ def ticket_status(request, pk: int):
 @staff_required
 def ticket_assign(request, pk: int):
     ticket = _ticket_for(request, pk)
-    _require_role(request, roles.SUPPORT, action="assign tickets")
+    roles.require_role(request.user, roles.SUPPORT, action="assign tickets")
     if request.POST.get("to") == "me":
         assignee, reason = request.user, "took it"
     else:
@@ -319,7 +313,7 @@ def ticket_unpin(request, pk: int):
 
 def _pin_or_unpin(request, pk: int, service, done: str):
     ticket = _ticket_for(request, pk)
-    _require_role(request, roles.SUPPORT, roles.LEADERSHIP, action="pin or unpin tickets")
+    roles.require_role(request.user, roles.SUPPORT, roles.LEADERSHIP, action="pin or unpin tickets")
     form = ReasonForm(request.POST, prefix="pin")
     if form.is_valid():
         try:
@@ -338,7 +332,7 @@ def _pin_or_unpin(request, pk: int, service, done: str):
 @staff_required
 def ticket_reply(request, pk: int):
     ticket = _ticket_for(request, pk)
-    _require_role(request, roles.SUPPORT, action="reply on tickets")
+    roles.require_role(request.user, roles.SUPPORT, action="reply on tickets")
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -371,7 +365,7 @@ def _account_matches(q: str, selected: str | None = None) -> list[Account]:
 @staff_required
 def ticket_new(request):
     """File a ticket on behalf of a customer; the account picker searches without JS too."""
-    _require_role(request, roles.SUPPORT, roles.LEADERSHIP, action="file tickets")
+    roles.require_role(request.user, roles.SUPPORT, roles.LEADERSHIP, action="file tickets")
     data = request.POST if request.method == "POST" else request.GET
     q = data.get("account_q", "").strip()
     accounts = _account_matches(q, data.get("account"))
