@@ -23,12 +23,7 @@ from queues.selectors import ticket_notices
 from triage import roles
 from triage.apis import visible_tickets
 from triage.errors import Conflict
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """Show a service's field errors inline on the form (unknown fields at the top)."""
-    for field, msgs in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, msgs)
+from triage.forms import add_service_errors
 
 
 @login_required
@@ -76,7 +71,7 @@ def request_new(request):
                 if "name" in errors:
                     form.add_error("new_account_name", errors.pop("name"))
                 if errors:
-                    _errors_to_form(form, ValidationError(errors))
+                    add_service_errors(form, ValidationError(errors))
             else:
                 messages.success(request, f"Request #{created.pk} is in support's queue.")
                 return redirect(created)
@@ -137,7 +132,7 @@ def exception_new(request):
         try:
             e = services.exception_request(by=request.user, ticket=ticket, **form.cleaned_data)
         except ValidationError as err:
-            _errors_to_form(form, err)
+            add_service_errors(form, err)
         else:
             messages.success(request, "Your exception request went to CS leadership.")
             return redirect(e)
@@ -166,7 +161,7 @@ def exception_detail(request, pk: int):
                         note=form.cleaned_data["note"],
                     )
                 except ValidationError as err:
-                    _errors_to_form(form, err)
+                    add_service_errors(form, err)
                 except Conflict as err:
                     messages.error(request, err.message)
                     return redirect(e)

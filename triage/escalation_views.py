@@ -15,6 +15,7 @@ from triage import roles
 from triage.apis import visible_tickets
 from triage.errors import Conflict
 from triage.escalation_forms import AnswerForm, DecisionForm, EscalateForm
+from triage.forms import add_service_errors
 from triage.models_escalation import Decision, Escalation
 
 READERS = (roles.SUPPORT, roles.ENGINEERING, roles.LEADERSHIP)
@@ -30,11 +31,7 @@ def _apply(form, call) -> tuple[object | None, int]:
     try:
         return call(), 200
     except ValidationError as e:
-        fields = getattr(e, "error_dict", {})
-        for name, errors in fields.items():
-            form.add_error(name if name in form.fields else None, errors)
-        if not fields:
-            form.add_error(None, e)
+        add_service_errors(form, e)
         return None, 400
     except Conflict as e:
         form.add_error(None, e.message)

@@ -38,6 +38,7 @@ from triage.forms import (
     StatusForm,
     TicketCreateForm,
     TriageForm,
+    add_service_errors,
 )
 from triage.models import OPEN, OPEN_STATUSES, Account, EventKind, Source, Status, Ticket
 
@@ -243,8 +244,7 @@ def ticket_triage(request, pk: int):
         try:
             ticket = services.ticket_triage(ticket=ticket, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except Conflict as exc:
             return _conflict(request, ticket, exc)
         else:
@@ -338,8 +338,7 @@ def ticket_reply(request, pk: int):
         try:
             services.ticket_reply(ticket=ticket, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         except Conflict as exc:
             return _conflict(request, ticket, exc)
         else:
@@ -378,8 +377,7 @@ def ticket_new(request):
             try:
                 ticket = services.ticket_create(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 return _done(request, ticket, f"Filed #{ticket.pk}: it is in the queue.")
         messages.error(request, "Nothing was saved: see the form.")
