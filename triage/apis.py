@@ -15,7 +15,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from queues.selectors import position_of
 from triage import roles, services
 from triage.errors import Conflict
-from triage.models import Account, EventKind, Source, Ticket
+from triage.models import Account, Source, Ticket
+from triage.selectors import ticket_timeline
 from triage.serializers import (
     AccountIn,
     AccountOut,
@@ -191,9 +192,7 @@ class TicketEventsApi(APIView):
     @extend_schema(responses=EventOut(many=True))
     def get(self, request, pk: int):
         ticket = _ticket_for(request, pk)
-        events = ticket.events.select_related("actor").order_by("at", "id")
-        if not roles.is_staff_role(request.user):
-            events = events.exclude(kind=EventKind.NOTE)  # internal notes stay internal
+        events = ticket_timeline(ticket, request.user)
         return Response(EventOut(events, many=True).data)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
+
+from triage import roles
 from triage.hours import WeeklyHours
-from triage.models import SlaTarget
+from triage.models import EventKind, SlaTarget, Ticket, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,14 @@ def sla_book(now: datetime) -> SlaBook:
     """Load the SLA table with the holidays of this year and the next."""
     targets = list(SlaTarget.objects.select_related("calendar", "premium_calendar"))
     return SlaBook(targets, range(now.year - 1, now.year + 2))
+
+
+def ticket_timeline(ticket: Ticket, user) -> QuerySet[TicketEvent]:
+    """Return the ticket's timeline (R10), oldest first, as this user may read it.
+
+    Internal notes stay internal: a CE following their own request does not see them.
+    """
+    events = ticket.events.select_related("actor").order_by("at", "id")
+    if not roles.is_staff_role(user):
+        events = events.exclude(kind=EventKind.NOTE)
+    return events

@@ -40,7 +40,8 @@ from triage.forms import (
     TriageForm,
     add_service_errors,
 )
-from triage.models import OPEN, OPEN_STATUSES, Account, EventKind, Source, Status, Ticket
+from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
+from triage.selectors import ticket_timeline
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 100
@@ -180,7 +181,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "above": above,
         "why": ticket.why(),
         "why_below": engine.why_below(ticket.facts(), above.facts()) if above else "",
-        "events": _timeline(request.user, ticket),
+        "events": ticket_timeline(ticket, request.user),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
         "is_support": is_support,
@@ -215,13 +216,6 @@ def ticket_detail(request, pk: int):
         # A CE follows their request on its own page, with the request's context.
         return redirect("presales-request", pk=ticket.pk)
     return _ticket_page(request, ticket)
-
-
-def _timeline(user, ticket: Ticket):
-    events = ticket.events.select_related("actor").order_by("at", "id")
-    if not roles.is_staff_role(user):
-        events = events.exclude(kind=EventKind.NOTE)  # internal notes stay internal
-    return events
 
 
 def _done(request, ticket: Ticket, text: str):
