@@ -7,9 +7,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +26,7 @@ from triage import roles
 from triage.errors import Conflict, invalid
 from triage.models import Account, EventKind, Source, Ticket, Tier
 from triage.services import account_create, event_record, ticket_create
+from triage.validation import split_links
 
 REQUIRED_TEXT = {
     "summary": "Give a one-line summary of the issue.",
@@ -49,17 +48,7 @@ def reminder_hours() -> float:
 
 def check_design_doc_links(links: Sequence[str]) -> list[str]:
     """Return the links stripped, or raise naming each one that is not an http(s) URL."""
-    validate = URLValidator(schemes=["http", "https"])
-    clean, bad = [], []
-    for link in links:
-        link = (link or "").strip()
-        if not link:
-            continue
-        try:
-            validate(link)
-        except ValidationError:
-            bad.append(link)
-        clean.append(link)
+    clean, bad = split_links(links)
     if bad:
         raise invalid(
             design_doc_links="Not a valid http(s) URL: " + ", ".join(f"“{b}”" for b in bad)

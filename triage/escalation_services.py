@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -23,11 +22,11 @@ from triage.models_escalation import (
     Urgency,
 )
 from triage.services import TRANSITIONS, event_record, ticket_set_status
+from triage.validation import split_links
 
 # Engineering drops everything only for these ticket priorities (seed: "Priority assignment").
 DROP_EVERYTHING_PRIORITIES = frozenset({Level.P0, Level.P1})
 MAX_LINKS = 20
-_url = URLValidator(schemes=["http", "https"])
 
 
 def _now(now: datetime | None) -> datetime:
@@ -35,16 +34,13 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _clean_links(links: list[str]) -> list[str]:
-    cleaned = [link.strip() for link in links if link and link.strip()]
+    cleaned, bad = split_links(links)
     if not cleaned:
         raise invalid(links="Add at least one link: logs, a design document or a trace.")
     if len(cleaned) > MAX_LINKS:
         raise invalid(links=f"At most {MAX_LINKS} links.")
-    for link in cleaned:
-        try:
-            _url(link)
-        except ValidationError:
-            raise invalid(links=f"“{link}” is not a valid http(s) URL.") from None
+    if bad:
+        raise invalid(links=f"“{bad[0]}” is not a valid http(s) URL.")
     return cleaned
 
 

@@ -1,0 +1,20 @@
+"""Checks that more than one kind of request shares."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+def split_links(links: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Return (the links stripped, blanks dropped; those among them that are not http(s) URLs)."""
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    bad = []
+    for link in cleaned:
+        try:
+            _http_url(link)
+        except ValidationError:
+            bad.append(link)
+    return cleaned, bad
