@@ -16,7 +16,7 @@ from queues import rota, selectors, services
 from queues.models import Region
 from triage import roles
 from triage.apis import ticket_response
-from triage.pagination import MAX_LIMIT
+from triage.pagination import MAX_LIMIT, page_params
 from triage.serializers import (
     InputSerializer,
     QueueEntryOut,
@@ -28,14 +28,10 @@ from triage.serializers import (
 NO_TICKET = OpenApiResponse(description="No unclaimed open ticket.")
 
 
-class QueueParams(InputSerializer):
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=50)
-    offset = serializers.IntegerField(min_value=0, max_value=10_000_000, default=0)
-    assigned = serializers.BooleanField(required=False, allow_null=True, default=None)
+class QueueParams(serializers.Serializer):
+    """The queue's own filter; limit and offset are parsed as for every list (page_params)."""
 
-    def validate(self, attrs):
-        # Query strings carry other parameters too (format, cache busters): only ours matter.
-        return attrs
+    assigned = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class QueuePageOut(serializers.Serializer):
@@ -60,11 +56,10 @@ class QueueApi(APIView):
         responses=QueuePageOut,
     )
     def get(self, request):
+        limit, offset = page_params(request)
         params = QueueParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        limit, offset, assigned = (
-            params.validated_data[k] for k in ("limit", "offset", "assigned")
-        )
+        assigned = params.validated_data["assigned"]
         tickets = selectors.open_queue()
         if assigned is not None:
             tickets = tickets.filter(assignee__isnull=not assigned)
