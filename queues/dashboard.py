@@ -309,16 +309,19 @@ def open_escalations(now: datetime) -> dict:
 
 
 def presales_key_dates(ticket_ids: Iterable[int]) -> dict[int, str]:
-    """Return each pre-sales ticket's nearest upcoming key date as text, in one query."""
-    from presales.models import KeyDate
+    """Return each pre-sales ticket's nearest key date as text, in one query.
 
-    nearest: dict[int, str] = {}
-    upcoming = KeyDate.objects.filter(
-        request_id__in=list(ticket_ids), date__gte=timezone.localdate()
-    ).order_by("date", "id")
-    for kd in upcoming:
-        nearest.setdefault(kd.request_id, f"{kd.date.isoformat()} {kd.label}".strip())
-    return nearest
+    "Nearest" is the pre-sales rule the CE's own list uses (presales.rules.nearest_key_date).
+    """
+    from presales.models import KeyDate
+    from presales.rules import nearest_key_date
+
+    today = timezone.localdate()
+    by_request: dict[int, list[KeyDate]] = {}
+    for kd in KeyDate.objects.filter(request_id__in=list(ticket_ids)).order_by("date", "id"):
+        by_request.setdefault(kd.request_id, []).append(kd)
+    nearest = {pk: nearest_key_date(dates, today) for pk, dates in by_request.items()}
+    return {pk: f"{kd.date.isoformat()} {kd.label}".strip() for pk, kd in nearest.items()}
 
 
 def presales_requests(now: datetime) -> dict:

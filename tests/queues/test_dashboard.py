@@ -255,3 +255,19 @@ def test_api_support_cannot_write(sam_support):
 def test_dashboard_endpoints_are_in_the_openapi_schema(anon, db):
     schema = anon.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/dashboard/" in schema and "/api/v1/dashboard/{figure}/" in schema
+
+
+def test_presales_key_date_is_the_same_nearest_date_the_ce_sees(cara_ce):
+    from presales.rules import nearest_key_date
+    from tests.presales.conftest import file_request
+
+    today = date(2026, 5, 14)
+    request = file_request(
+        cara_ce, key_dates=[(date(2026, 5, 1), "kickoff"), (date(2026, 6, 1), "decision")]
+    )
+    past = file_request(cara_ce, key_dates=[(date(2026, 5, 1), "kickoff")])
+    with time_machine.travel(NOW, tick=False):
+        shown = dashboard.presales_key_dates([request.pk, past.pk])
+    assert shown[request.pk] == "2026-06-01 decision"
+    assert nearest_key_date(request.key_dates.all(), today).label == "decision"
+    assert shown[past.pk] == "2026-05-01 kickoff"  # all dates passed: the latest, as for the CE
