@@ -110,7 +110,12 @@ def _save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> None:
     pauses = clocks.ticket_pauses_sync(ticket, now)
     ticket_refresh_rank(ticket, book=book, pauses=pauses)
     ticket.updated_at = now
-    ticket.full_clean(exclude=["account", "assignee", "pinned_by", "created_by"])
+    # Field checks only: the database enforces the CheckConstraints itself, and Django would
+    # spend a query (and two savepoints) per constraint on every ticket write to re-check them.
+    # The cross-field rules (source vs account, a pin's reason) are the services' own checks.
+    ticket.full_clean(
+        exclude=["account", "assignee", "pinned_by", "created_by"], validate_constraints=False
+    )
     ticket.save()
     clocks.ticket_clocks_sync(ticket, book=book, pauses=pauses, now=now)
 
