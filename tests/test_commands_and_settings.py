@@ -80,3 +80,19 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 def test_production_settings_load_with_a_secret_key():
     answer = _check("config.settings.production", SECRET_KEY="x" * 50)
     assert answer.returncode == 0, answer.stderr
+
+
+def test_beat_schedules_every_periodic_task_and_each_exists():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {
+        "triage.sla_warnings_scan",  # R6 breach warnings
+        "queues.tasks.evaluate_load",  # R7 load levels and notices
+        "queues.tasks.sweep_notices",  # R7 the notice outbox
+        "presales.tasks.channel_reminders_send",  # R9 trial channels
+    }
+    assert scheduled <= set(app.tasks)

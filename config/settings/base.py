@@ -156,10 +156,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {
-    # R6: warn about clocks at 75 % of their target and at breach (triage/tasks.py).
-    "sla-warnings": {"task": "triage.sla_warnings_scan", "schedule": 60.0},
-}
 
 # The team goal (R6): a first reply within about two hours for everyone.
 TEAM_FIRST_REPLY_GOAL_MINUTES = env.int("TEAM_FIRST_REPLY_GOAL_MINUTES", default=120)
@@ -178,17 +174,20 @@ LOGGING = {
 # Pre-sales (R9): remind an engineer to leave a prospect's trial channel after this many hours
 # (or as soon as the ticket is resolved), from a periodic task.
 PRESALES_CHANNEL_REMINDER_HOURS = env.float("PRESALES_CHANNEL_REMINDER_HOURS", default=24)
+
+# Periodic work, run by `celery beat` (one schedule: every app's entries in this one dict).
 CELERY_BEAT_SCHEDULE = {
-    "presales-channel-reminders": {
-        "task": "presales.tasks.channel_reminders_send",
-        "schedule": 600.0,  # every ten minutes
-    },
-}
-CELERY_BEAT_SCHEDULE |= {
+    # R6: warn about clocks at 75 % of their target and at breach (triage/tasks.py).
+    "sla-warnings": {"task": "triage.sla_warnings_scan", "schedule": 60.0},
     # R7: evaluate the load every minute; record level changes; decide proactive notices.
     "queues-evaluate-load": {"task": "queues.tasks.evaluate_load", "schedule": 60.0},
     # The notice outbox: enqueue what a broker outage left behind, retry failed deliveries.
     "queues-sweep-notices": {"task": "queues.tasks.sweep_notices", "schedule": 60.0},
+    # R9: remind engineers to leave prospects' trial channels.
+    "presales-channel-reminders": {
+        "task": "presales.tasks.channel_reminders_send",
+        "schedule": 600.0,  # every ten minutes
+    },
 }
 
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
