@@ -86,7 +86,7 @@ class QueueNextApi(APIView):
         ticket = selectors.queue_number_one()
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        positions = {ticket.pk: selectors.position_of(ticket)}
+        positions = {ticket.pk: ticket.position}
         return Response(TicketOut(ticket, context={"positions": positions}).data)
 
 

@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from queues import rota
@@ -25,6 +33,7 @@ from queues.models import (
 from queues.rota import Engineer
 from triage import roles
 from triage.models import OPEN, Source, Status, Ticket
+from triage.precompiled import Precompiled
 
 
 def open_queue() -> QuerySet[Ticket]:
@@ -50,20 +59,47 @@ def number_one_candidates() -> QuerySet[Ticket]:
     return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id")
 
 
+def _ahead_of(rank_key, pk) -> Q:
+    """Tickets that rank above (rank_key, pk). The leading `rank_key <= …` is logically
+    redundant: it gives PostgreSQL a bound on the rank index to scan up to."""
+    return Q(rank_key__lte=rank_key) & (Q(rank_key__lt=rank_key) | Q(id__lt=pk))
+
+
+# GET /queue/next/ is the hottest read: its two statements are compiled once
+# (triage.precompiled). The place is counted apart, with the number one's own values: as a
+# correlated subquery PostgreSQL cannot see how few tickets rank above, and reads them all.
+_NUMBER_ONE = Precompiled(lambda: number_one_candidates()[:1])
+_AHEAD = Precompiled(
+    lambda rank_key, pk: (
+        Ticket.objects.filter(OPEN)
+        .filter(_ahead_of(rank_key, pk))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    ),
+    rank_key=str,
+    pk=int,
+)
+
+
 def queue_number_one() -> Ticket | None:
-    """Return the number one unclaimed ticket, or None when there is none."""
-    return number_one_candidates().first()
+    """Return the number one unclaimed ticket, or None when there is none.
 
-
-def _ahead_of(ticket: Ticket) -> Q:
-    return Q(rank_key__lt=ticket.rank_key) | Q(rank_key=ticket.rank_key, id__lt=ticket.pk)
+    Its place in the open queue is on it as `position`: claimed work can rank above it.
+    """
+    rows = _NUMBER_ONE.rows()
+    if not rows:
+        return None
+    ticket = rows[0]
+    ticket.position = position_of(ticket)
+    return ticket
 
 
 def position_of(ticket: Ticket) -> int | None:
     """Return the ticket's 1-based place in the open queue, or None once it is closed."""
     if not ticket.is_open:
         return None
-    return Ticket.objects.filter(OPEN).filter(_ahead_of(ticket)).count() + 1
+    return _AHEAD.value(rank_key=ticket.rank_key, pk=ticket.pk) + 1
 
 
 def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
@@ -74,8 +110,10 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     last = max(open_tickets, key=lambda t: (t.rank_key, t.pk))
     counts = (
         Ticket.objects.filter(OPEN)
-        .filter(_ahead_of(last) | Q(pk=last.pk))
-        .aggregate(**{f"t{t.pk}": Count("id", filter=_ahead_of(t)) for t in open_tickets})
+        .filter(_ahead_of(last.rank_key, last.pk) | Q(pk=last.pk))
+        .aggregate(
+            **{f"t{t.pk}": Count("id", filter=_ahead_of(t.rank_key, t.pk)) for t in open_tickets}
+        )
     )
     return {t.pk: counts[f"t{t.pk}"] + 1 for t in open_tickets}
 

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, connections
 
 from queues.selectors import (
+    _AHEAD,
+    _NUMBER_ONE,
     number_one_candidates,
     open_queue,
     queue_number_one,
@@ -39,7 +41,10 @@ def _backlog(n: int) -> None:
 
 
 def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
+    return _plan_sql(*queryset.query.sql_with_params())
+
+
+def _plan_sql(sql, params) -> str:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -49,8 +54,19 @@ def test_number_one_query_is_an_index_scan_without_sort(postgres):
     _backlog(5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE triage_ticket")
-    plan = _plan(number_one_candidates()[:1])  # exactly what queue_number_one() runs
+    plan = _plan(number_one_candidates()[:1])
     assert "ticket_unclaimed_rank" in plan, plan
+    assert "Sort" not in plan and "Seq Scan on triage_ticket" not in plan, plan
+    # Exactly what queue_number_one() runs: the number one, then the count of tickets ahead of
+    # it (claimed ones), a scan of the open-rank index bounded by the number one's rank.
+    for _ in range(40):
+        queue_claim(by=UserFactory(username="claimer", role="support"))
+    top = queue_number_one()
+    assert top.position == 41
+    plan = _plan_sql(*_NUMBER_ONE.sql())
+    assert "ticket_unclaimed_rank" in plan and "Sort" not in plan, plan
+    plan = _plan_sql(*_AHEAD.sql(rank_key=top.rank_key, pk=top.pk))
+    assert "ticket_open_rank" in plan and "Seq Scan" not in plan, plan
     assert "Sort" not in plan and "Seq Scan on triage_ticket" not in plan, plan
     page = _plan(open_queue()[:50])
     assert "ticket_open_rank" in page and "Sort" not in page, page

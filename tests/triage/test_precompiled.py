@@ -1,0 +1,80 @@
+"""Precompiled hot reads answer exactly what the ORM answers, on SQLite and PostgreSQL."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db.models import F
+
+from queues.selectors import number_one_candidates, position_of, queue_number_one
+from queues.services import queue_claim
+from tests.factories import TicketFactory, UserFactory, token_for
+from triage.authentication import _USER_AND_ROLES
+from triage.models import Ticket
+from triage.precompiled import Precompiled
+
+pytestmark = pytest.mark.django_db
+
+CONCRETE = [f.attname for f in Ticket._meta.concrete_fields]
+
+
+def test_tickets_come_back_as_the_orm_builds_them_dates_and_flags_included():
+    TicketFactory(tier="team", severity="p2")
+    TicketFactory(tier="enterprise", severity="p1")
+    read = Precompiled(lambda: Ticket.objects.order_by("id"))
+
+    fast, orm = read.rows(), list(Ticket.objects.order_by("id"))
+
+    assert [[getattr(t, a) for a in CONCRETE] for t in fast] == [
+        [getattr(t, a) for a in CONCRETE] for t in orm
+    ]
+    assert fast[0].created_at.tzinfo is not None  # SQLite's text dates are converted
+    assert fast[0].in_queue is True  # and its 0/1 booleans
+    assert fast[0]._state.adding is False and fast[0]._state.db == "default"
+
+
+def test_a_named_parameter_is_sent_per_call_and_the_sql_compiled_once(django_assert_num_queries):
+    UserFactory(username="ann", role="support")
+    UserFactory(username="bob")
+    read = Precompiled(lambda name: User.objects.filter(username=name), name=str)
+
+    assert [u.username for u in read.rows(name="ann")] == ["ann"]
+    assert [u.username for u in read.rows(name="bob")] == ["bob"]
+    assert read.rows(name="nobody") == []
+    assert read.sql(name="ann") == (read.sql(name="x")[0], ["ann"])
+    with django_assert_num_queries(1):
+        read.rows(name="ann")
+
+
+def test_a_parameter_the_orm_would_transform_is_refused_at_compile_time():
+    read = Precompiled(lambda name: User.objects.filter(username__icontains=name), name=str)
+    with pytest.raises(ValueError, match="must reach the SQL unchanged"):
+        read.rows(name="ann")
+
+
+def test_token_rows_carry_every_role_and_a_user_without_roles_has_one_row():
+    lee = UserFactory(username="lee2", role="leadership")
+    lee.groups.add(*UserFactory(username="x", role="support").groups.all())
+    loner = UserFactory(username="loner")
+
+    rows = _USER_AND_ROLES.rows(key=token_for(lee))
+    assert {r.username for r in rows} == {"lee2"}
+    assert sorted(r.role_name for r in rows) == ["leadership", "support"]
+    assert [(r.username, r.role_name) for r in _USER_AND_ROLES.rows(key=token_for(loner))] == [
+        ("loner", None)
+    ]
+    assert _USER_AND_ROLES.rows(key="not-a-token") == []
+    orm = User.objects.filter(auth_token__key=token_for(lee)).annotate(role=F("groups__name"))
+    assert sorted(u.role for u in orm) == sorted(r.role_name for r in rows)
+
+
+def test_the_number_one_counts_claimed_work_ranked_above_it():
+    sam = UserFactory(username="sam2", role="support")
+    tickets = [TicketFactory(tier="enterprise", severity="p1") for _ in range(3)]
+    TicketFactory(tier="free", severity="p3")
+    assert queue_number_one().position == 1
+
+    queue_claim(by=sam)
+    queue_claim(by=sam)
+    top = queue_number_one()
+
+    assert top.pk == number_one_candidates().first().pk == tickets[2].pk
+    assert top.position == position_of(top) == 3

@@ -1,0 +1,132 @@
+"""Hot reads whose SQL is compiled once: querysets built with named string parameters.
+
+Building and compiling a queryset costs about a millisecond of Python on this project's
+machine, far more than PostgreSQL takes to answer the hottest reads (token authentication,
+the number one: bench/queue.py). A `Precompiled` read builds its queryset once per database
+alias with a placeholder for each named parameter, keeps the SQL, the backend's converters
+and the model's column layout, then on each call runs the SQL on a Django cursor (so the query
+is logged and counted like any other) and builds the instances as the ORM would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+def _placeholders(names: dict[str, type]) -> dict[str, str | int]:
+    """A value per parameter that no real call sends: text with NUL (PostgreSQL refuses NUL in
+    text), integers far below any id."""
+    return {
+        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**62) - i
+        for i, (name, kind) in enumerate(names.items())
+    }
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    model: type[Model]
+    sql: str
+    params: tuple[Any, ...]
+    named: dict[int, str]  # parameter position -> name
+    attnames: list[str]  # the model's columns, in select order (none for a values() read)
+    fields: slice | None
+    annotations: dict[str, int]
+    converters: list[tuple[int, tuple[list[Callable], Any]]]
+
+
+def _bind(compiled: _Compiled, values: dict[str, str | int]) -> list[Any]:
+    params = list(compiled.params)
+    for position, name in compiled.named.items():
+        params[position] = values[name]
+    return params
+
+
+class Precompiled(Generic[M]):
+    """A read built by `build(**placeholders)`, compiled once, run with `rows(**values)`.
+
+    `params` names each parameter's type, `str` or `int`. A parameter must be compared as it
+    is (equal, less than: a token key, a rank), never transformed (`icontains` wraps it in
+    wildcards): compiling checks that each placeholder reaches the SQL unchanged, once.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M]], **params: type) -> None:
+        self._build = build
+        self._params = params
+        self._compiled: dict[str, _Compiled] = {}
+
+    def sql(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> tuple[str, list[Any]]:
+        """Return the SQL and the parameters a call with these values sends (for EXPLAIN)."""
+        compiled = self._compile(using)
+        return compiled.sql, _bind(compiled, values)
+
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> list[M]:
+        """Run the read and return model instances, with annotations as attributes."""
+        compiled = self._compile(using)
+        result = []
+        for row in self._run(compiled, using, values):
+            instance = compiled.model.from_db(using, compiled.attnames, row[compiled.fields])
+            for name, position in compiled.annotations.items():
+                setattr(instance, name, row[position])
+            result.append(instance)
+        return result
+
+    def value(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> Any:
+        """Run a one-column read (a `values()` queryset) and return its first value, or None."""
+        rows = self._run(self._compile(using), using, values)
+        return rows[0][0] if rows else None
+
+    def _run(self, compiled: _Compiled, using: str, values: dict[str, str | int]) -> list:
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, _bind(compiled, values))
+            rows = cursor.fetchall()
+        if not compiled.converters:
+            return rows
+        converted = []
+        for row in map(list, rows):
+            for position, (converters, expression) in compiled.converters:
+                for convert in converters:
+                    row[position] = convert(row[position], expression, connection)
+            converted.append(row)
+        return converted
+
+    def _compile(self, using: str) -> _Compiled:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._do_compile(using)
+        return compiled
+
+    def _do_compile(self, using: str) -> _Compiled:
+        placeholders = _placeholders(self._params)
+        queryset = self._build(**placeholders)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        named = {
+            i: name
+            for name, placeholder in placeholders.items()
+            for i, p in enumerate(params)
+            if type(p) is type(placeholder) and p == placeholder
+        }
+        if set(named.values()) != set(self._params):
+            raise ValueError(f"each of {list(self._params)} must reach the SQL unchanged")
+        fields = None
+        if compiler.klass_info:  # a model read, not values()
+            select_fields = compiler.klass_info["select_fields"]
+            fields = slice(select_fields[0], select_fields[-1] + 1)
+        return _Compiled(
+            model=queryset.model,
+            sql=sql,
+            params=tuple(params),
+            named=named,
+            attnames=[c[0].target.attname for c in compiler.select[fields]] if fields else [],
+            fields=fields,
+            annotations=dict(compiler.annotation_col_map),
+            converters=list(compiler.get_converters([c[0] for c in compiler.select]).items()),
+        )
