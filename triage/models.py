@@ -164,6 +164,12 @@ class Ticket(models.Model):
                 condition=OPEN & Q(assignee__isnull=True),
                 name="ticket_unclaimed_rank",
             ),
+            # Claimed open work is what ranks above the number one: counting it gives its place.
+            models.Index(
+                fields=["rank_key", "id"],
+                condition=OPEN & Q(assignee__isnull=False),
+                name="ticket_claimed_rank",
+            ),
             models.Index(fields=["account", "status"], name="ticket_account_status"),
             models.Index(fields=["created_at"], name="ticket_created"),
         ]

@@ -57,14 +57,16 @@ def test_number_one_query_is_an_index_scan_without_sort(postgres):
     plan = _plan(number_one_candidates()[:1])
     assert "ticket_unclaimed_rank" in plan, plan
     assert "Sort" not in plan and "Seq Scan on triage_ticket" not in plan, plan
-    # Exactly what queue_number_one() runs: the number one, then the count of tickets ahead of
-    # it (claimed ones), a scan of the open-rank index bounded by the number one's rank.
+    # Exactly what queue_number_one() runs: the number one, with a count of the claimed tickets
+    # ranked above it from the small claimed-work index, never a scan of the whole table.
     for _ in range(40):
         queue_claim(by=UserFactory(username="claimer", role="support"))
     top = queue_number_one()
     assert top.position == 41
     plan = _plan_sql(*_NUMBER_ONE.sql())
-    assert "ticket_unclaimed_rank" in plan and "Sort" not in plan, plan
+    assert "ticket_unclaimed_rank" in plan and "ticket_claimed_rank" in plan, plan
+    assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    # A ticket's place (the ticket page, GET /tickets/{id}/) is bounded by its own rank.
     plan = _plan_sql(*_AHEAD.sql(rank_key=top.rank_key, pk=top.pk))
     assert "ticket_open_rank" in plan and "Seq Scan" not in plan, plan
     assert "Sort" not in plan and "Seq Scan on triage_ticket" not in plan, plan

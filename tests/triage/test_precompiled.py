@@ -78,3 +78,15 @@ def test_the_number_one_counts_claimed_work_ranked_above_it():
 
     assert top.pk == number_one_candidates().first().pk == tickets[2].pk
     assert top.position == position_of(top) == 3
+
+
+@pytest.mark.parametrize("backlog", [3, 30])
+def test_queue_next_is_two_statements_whatever_the_queue(
+    backlog, as_sam, sam_support, django_assert_num_queries
+):
+    for i in range(backlog):
+        TicketFactory(tier=("enterprise", "team", "free")[i % 3], severity="p2")
+    queue_claim(by=sam_support)
+    with django_assert_num_queries(2):  # the token with its roles; the number one with its place
+        answer = as_sam.get("/api/v1/queue/next/")
+    assert answer.status_code == 200 and answer.json()["position"] == 2
