@@ -310,6 +310,8 @@ def main() -> int:  # noqa: PLR0915 - one linear report
     os.environ["API_THROTTLE_ANON"] = ""
     os.environ["REDIS_URL"] = args.broker
     os.environ.setdefault("CELERY_QUEUE", "support-triage-load")
+    # whitenoise warns once per gunicorn worker that collectstatic has not run: not our topic.
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:No directory at:UserWarning")
     if not args.broker:
         os.environ.pop("REDIS_URL")
 
