@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 # Kind of request -> weight (out of 100). Reads dominate, as on a support team's screens;
 # every write the queue's order depends on is in the mix.
 MIX: dict[str, int] = {
-    "queue_next": 25,  # GET /api/v1/queue/next/
+    "queue_next": 20,  # GET /api/v1/queue/next/
     "queue_page": 15,  # GET /api/v1/queue/?limit=50
     "queue_unclaimed": 10,  # GET /api/v1/queue/?limit=50&assigned=false
     "ticket_get": 15,  # GET /api/v1/tickets/{random id}/
     "claim": 10,  # POST /api/v1/queue/claim/
     "triage": 15,  # POST /api/v1/tickets/{untriaged id}/triage/
     "create": 10,  # POST /api/v1/tickets/
+    "status": 5,  # PATCH /api/v1/tickets/{id this thread triaged}/ waiting_on_customer
 }
 
 # The only answers a healthy run gives. 204 is not among them: with N open tickets and
@@ -30,6 +31,9 @@ EXPECTED_DEFAULT = {200}
 ACCESS_LOG_FORMAT = "%(m)s|%(U)s|%(q)s|%(s)s|%(D)s"
 
 TRIAGE_BODY = {"severity": "p2", "priority": "p2", "reason": "load test: triaged at volume"}
+# new -> waiting_on_customer and triaged -> waiting_on_customer are both allowed, so the
+# answer is 200 whether or not this thread's triage of the ticket has been answered yet.
+STATUS_BODY = {"status": "waiting_on_customer"}
 
 
 def _lua_list(values) -> str:
@@ -48,9 +52,10 @@ def lua_script(
 ) -> str:
     """Return a wrk script sending the weighted mix as several support engineers.
 
-    Each wrk thread walks its own stride of `triage_ids` from `triage_offset`, so no ticket
-    is triaged twice until the list runs out (then it wraps: a re-triage of an open ticket
-    is still a valid 200). done() prints lines starting with "LOAD " for parse_wrk().
+        Each wrk thread walks its own stride of `triage_ids` from `triage_offset`, so no ticket
+        is triaged twice until the list runs out (then it wraps: a re-triage of an open ticket
+        is still a valid 200); "status" moves a ticket the same thread sent to triage to waiting on
+    the customer, each once. done() prints lines starting with "LOAD " for parse_wrk().
     """
     cumulative, total = [], 0
     for kind, weight in mix.items():
@@ -66,6 +71,7 @@ local total = {total}
 local nthreads = {threads}
 local triage_offset = {triage_offset}
 local triage_body = '{json.dumps(TRIAGE_BODY)}'
+local status_body = '{json.dumps(STATUS_BODY)}'
 local threads = {{}}
 
 function setup(thread)
@@ -77,6 +83,7 @@ function init(args)
   statuses = {{}}
   kinds = {{}}
   tri = triage_offset + tid
+  triaged, waiting_next = {{}}, 1
   math.randomseed(7919 * (tid + 1) + os.time())
 end
 
@@ -90,6 +97,9 @@ function request()
   local r, kind = math.random(total), nil
   for _, m in ipairs(mix) do
     if r <= m[2] then kind = m[1] break end
+  end
+  if kind == "status" and waiting_next > #triaged then
+    kind = "ticket_get"  -- nothing triaged by this thread yet
   end
   kinds[kind] = (kinds[kind] or 0) + 1
   local token = tokens[math.random(#tokens)]
@@ -107,8 +117,13 @@ function request()
   elseif kind == "triage" then
     local id = triage_ids[(tri % #triage_ids) + 1]
     tri = tri + nthreads
+    table.insert(triaged, id)
     return wrk.format("POST", "/api/v1/tickets/" .. id .. "/triage/", headers(token, true),
       triage_body)
+  elseif kind == "status" then
+    local id = triaged[waiting_next]
+    waiting_next = waiting_next + 1
+    return wrk.format("PATCH", "/api/v1/tickets/" .. id .. "/", headers(token, true), status_body)
   else
     local body = string.format(
       '{{"title":"Load ticket %d-%d","description":"filed by bench/load.py",' ..
@@ -214,6 +229,8 @@ def classify(method: str, path: str, query: str) -> str:
         return "triage"
     if method == "POST" and path == "/api/v1/tickets/":
         return "create"
+    if method == "PATCH" and _TICKET.match(path):
+        return "status"
     return "other"
 
 

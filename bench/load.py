@@ -17,7 +17,7 @@ What it does:
 3. wrk (a C client with a Lua script: cheap on a 2-core machine, where a Python client such
    as locust would take CPU from the server it measures) sends a weighted mix as several
    engineers (see bench/_loadmix.py MIX): queue reads (number one, a page of 50, unclaimed
-   page, a ticket), claims, triage of untriaged tickets, ticket creation.
+   page, a ticket), claims, triage of untriaged tickets, ticket creation, status changes.
 4. wrk is closed-loop, so "the highest rate the machine holds" is found by stepping the
    connection count (--step-seconds each) and keeping the step with the best throughput
    whose p99 < --max-p99-ms and zero errors; then the full run (--seconds) at that count.
@@ -180,6 +180,23 @@ def wait_ready(base: str, token: str, timeout: float = 60) -> None:
         time.sleep(0.5)
 
 
+def wait_quiet(access_log: Path, quiet: float = 1.5, timeout: float = 15) -> None:
+    """Wait until gunicorn has answered (and logged) what the last wrk run left in flight.
+
+    wrk stops without waiting for its last requests; the server still commits and logs them.
+    The full run's counts start from a snapshot that must not split one of those requests.
+    """
+    deadline = time.monotonic() + timeout
+    size, since = access_log.stat().st_size, time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now_size = access_log.stat().st_size
+        if now_size != size:
+            size, since = now_size, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+
+
 def search(load: Load, steps: list[int], seconds: int, max_p99: float) -> int:
     """Step the connection count; return the one with the best rate that stays healthy."""
     print(f"\nsearch: {seconds} s per step, keep p99 < {max_p99:.0f} ms and 0 errors")
@@ -220,6 +237,10 @@ def sql_checks(*, first_new_id: int, first_event_id: int) -> dict[str, int]:
         "claims recorded (full run)": """
             SELECT count(*) FROM triage_ticketevent
               WHERE kind = 'assignee' AND reason = %(claim)s AND id >= %(event)s""",
+        # Each PATCH moves a different ticket to waiting_on_customer: one timeline line each.
+        "status changes to waiting recorded (full run)": """
+            SELECT count(*) FROM triage_ticketevent
+              WHERE kind = 'status' AND to_value = 'waiting_on_customer' AND id >= %(event)s""",
         "tickets created (full run)": "SELECT count(*) FROM triage_ticket WHERE id >= %(ticket)s",
         "tickets created without their timeline line": """
             SELECT count(*) FROM triage_ticket t WHERE t.id >= %(ticket)s AND NOT EXISTS
@@ -335,11 +356,12 @@ def main() -> int:  # noqa: PLR0915 - one linear report
                 steps = [int(s) for s in args.steps.split(",")]
                 connections = search(load, steps, args.step_seconds, args.max_p99_ms)
             print(f"\nfull run: {connections} connections for {args.seconds} s ...", flush=True)
+            wait_quiet(access_log)
             first_new_id, first_event_id = next_ids()
             connection.close()
             log_offset = access_log.stat().st_size
             result = load.run(connections, args.seconds)
-            time.sleep(1)  # requests wrk gave up on at the end still finish and get logged
+            wait_quiet(access_log)  # stopping gunicorn would wait for them too; this is quicker
         # gunicorn has stopped: every request has been answered and logged.
         with access_log.open() as f:
             whole = f.readlines()
@@ -357,6 +379,7 @@ def main() -> int:  # noqa: PLR0915 - one linear report
     server_errors = loadmix.errors_by_kind(stats)
     created_201 = stats.get("create", loadmix.KindStats()).statuses.get(201, 0)
     claimed_200 = stats.get("claim", loadmix.KindStats()).statuses.get(200, 0)
+    waiting_200 = stats.get("status", loadmix.KindStats()).statuses.get(200, 0)
     triaged = [line.split("|")[1] for line in whole if "/triage/|" in line]
     duplicates = (
         checks["tickets claimed more than once"]
@@ -388,6 +411,7 @@ def main() -> int:  # noqa: PLR0915 - one linear report
     print(f"  {'201s logged by gunicorn (full run)':<44} {created_201:,}")
     print(f"  {'201s seen by wrk (full run)':<44} {result.statuses.get(201, 0):,}")
     print(f"  {'claim 200s logged by gunicorn (full run)':<44} {claimed_200:,}")
+    print(f"  {'status PATCH 200s logged (full run)':<44} {waiting_200:,}")
     print(f"  {'triage requests / distinct tickets (all runs)':<44} "
           f"{len(triaged):,} / {len(set(triaged)):,}")  # fmt: skip
     print(f"  {'requests logged over the whole session':<44} "
@@ -407,6 +431,8 @@ def main() -> int:  # noqa: PLR0915 - one linear report
         failures.append("tickets created differ from 201s logged")
     if checks["claims recorded (full run)"] != claimed_200:
         failures.append("claims recorded differ from claim 200s logged")
+    if checks["status changes to waiting recorded (full run)"] != waiting_200:
+        failures.append("status changes recorded differ from PATCH 200s logged")
     if checks["tickets created without their timeline line"]:
         failures.append("tickets without their 'created' line")
     if not checks["open unclaimed tickets left"]:

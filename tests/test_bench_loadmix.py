@@ -53,7 +53,8 @@ def test_parse_wrk_refuses_output_without_the_summary():
         ("POST", "/api/v1/tickets/42/triage/", "", "triage"),
         ("POST", "/api/v1/tickets/", "", "create"),
         ("GET", "/api/v1/tickets/", "", "other"),
-        ("PATCH", "/api/v1/tickets/42/", "", "other"),
+        ("PATCH", "/api/v1/tickets/42/", "", "status"),
+        ("PATCH", "/api/v1/tickets/", "", "other"),
     ],
 )
 def test_classify_names_each_kind_of_request_in_the_mix(method, path, query, kind):
