@@ -50,8 +50,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 4, threads: int = 1):
-    """Run the app under gunicorn (persistent DB connections) and yield its base URL."""
+def gunicorn(workers: int = 4, threads: int = 1, extra: tuple[str, ...] = ()):
+    """Run the app under gunicorn (persistent DB connections) and yield its base URL.
+
+    `extra` is passed on to gunicorn (bench/load.py adds an access log with timings).
+    """
     port = free_port()
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -65,6 +68,7 @@ def gunicorn(workers: int = 4, threads: int = 1):
     ]
     if threads > 1:
         cmd += ["--worker-class", "gthread", "--threads", str(threads)]
+    cmd += list(extra)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy())  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
