@@ -22,13 +22,15 @@ from tests.factories import UserFactory, token_for
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# "1", "true" or "yes" turn it on; unset, empty, "0" or "false" leave it off.
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 
 
 def require(available: bool, reason: str) -> None:
     """Skip (laptop) or fail (CI, REQUIRE_SERVICES=1) when a real service is missing."""
     if available:
         return
-    if os.environ.get("REQUIRE_SERVICES"):
+    if REQUIRE_SERVICES:
         pytest.fail(f"{reason} — REQUIRE_SERVICES is set, so this is a failure, not a skip")
     pytest.skip(reason)
 
@@ -37,7 +39,7 @@ def pytest_sessionfinish(session, exitstatus):
     # A safety net behind `require`: in CI no test may skip at all.
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
-    if os.environ.get("REQUIRE_SERVICES") and skipped and exitstatus == 0:
+    if REQUIRE_SERVICES and skipped and exitstatus == 0:
         reporter.write_line(f"REQUIRE_SERVICES is set and {skipped} test(s) skipped: failing.")
         session.exitstatus = 1
 
