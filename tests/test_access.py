@@ -531,11 +531,11 @@ def _client(row: Row, user) -> Client:
     return client
 
 
-def _send(row: Row, w: World, user):
+def _send(row: Row, w: World, user, client=None):
     """Send the row's request as `user` inside a savepoint that is rolled back afterwards."""
     url = reverse(row.name, kwargs=_value(row.kwargs, w)) + row.query.format(own=w.own_request.pk)
     body = _value(row.body, w)
-    client = _client(row, user)
+    client = client or _client(row, user)
     with transaction.atomic():
         before = snapshot() if row.method != "get" else None
         if row.name.startswith("api-"):
