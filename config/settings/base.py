@@ -122,6 +122,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "triage.apis.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "triage.pagination.PagePagination",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles: see the "Access" block at the end of this file.
+    "DEFAULT_THROTTLE_CLASSES": ["triage.access.UserThrottle", "triage.access.AnonThrottle"],
+    # Who the caller is for the anonymous throttle: REMOTE_ADDR, not a client-chosen
+    # X-Forwarded-For (set NUM_PROXIES behind that many trusted proxies).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Support Triage API",
@@ -214,3 +219,7 @@ AXES_RESET_ON_SUCCESS = True  # five failures in a row, not five in the cool-off
 # paused does not start it over.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "triage.access.lockout_response"  # our page, in our words
+# API throttles (DRF, over Django's cache: no database query). Empty switches one off. The
+# cache is per process (LocMemCache), so the effective limit is the rate × gunicorn workers.
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="2000/min")
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="60/min")
