@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from presales import services as presales_services
 from tests.conftest import api_client
-from tests.factories import AccountFactory, TicketFactory, UserFactory
+from tests.factories import AccountFactory, TicketFactory, UserFactory, token_for
 from tests.presales.conftest import file_request
 from tests.presales.test_pages import form_data as presales_form
 from tests.queues.helpers import engineer
@@ -83,8 +83,11 @@ def world(db) -> World:
     escalation_services.escalation_decide(
         escalation=asked, by=eve, decision="ask", question="Which region?"
     )
+    users = {"sam": sam, "sofia": sofia, "cara": cara, "carl": carl, "lee": lee, "eve": eve}
+    for user in users.values():
+        token_for(user)  # so revoking one really deletes something
     return World(
-        users={"sam": sam, "sofia": sofia, "cara": cara, "carl": carl, "lee": lee, "eve": eve},
+        users=users,
         ticket=triaged(sam),
         pinned=pinned,
         own_request=own,
@@ -129,6 +132,8 @@ def _pk(attr: str) -> Callable[[World], dict]:
 TICKET, PINNED, OWN, OTHER = _pk("ticket"), _pk("pinned"), _pk("own_request"), _pk("other_request")
 SAM = {"username": "sam"}
 MATRIX = {"figure": "matrix"}
+REVOKE = {"action": "revoke", "confirm": "on"}
+ROTATE = {"action": "rotate", "confirm": "on"}
 HOURS = {"timezone": "UTC", "region": "emea", "start_0": "08:00", "end_0": "12:00"}
 ABSENCE = {"start": "2099-01-05T00:00", "end": "2099-01-07T00:00", "reason": "conference"}
 API_HOURS = {
@@ -287,6 +292,9 @@ HTML_ROWS = [
         kwargs=_pk("asked"),
         body={"answer": "eu-west-1"},
     ),  # fmt: skip
+    Row("my-token", "get", expect(L, 200, 200, 200, 200)),
+    Row("my-token", "post", expect(L, 200, 200, 200, 200), body=ROTATE),
+    Row("my-token", "post", expect(L, 302, 302, 302, 302), body=REVOKE, note="revoke"),
     # The admin: only staff users (leadership) get past its own sign-in page.
     Row("admin:index", "get", expect(302, 302, 302, 200, 302)),
 ]
@@ -421,6 +429,8 @@ API_ROWS = [
         expect(401, 200, 403, 403, 403),
         kwargs=_pk("engagement"),
     ),  # fmt: skip
+    Row("api-token-revoke", "post", expect(401, 204, 204, 204, 204)),
+    Row("api-user-token-revoke", "post", expect(401, 403, 403, 204, 403), kwargs=SAM),
     # The contract is public: outside tools read the schema and docs without signing in.
     Row("api-schema", "get", expect(200, 200, 200, 200, 200)),
     Row("api-docs", "get", expect(200, 200, 200, 200, 200)),
