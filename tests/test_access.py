@@ -541,20 +541,30 @@ def _client(row: Row, user) -> Client:
     return client
 
 
-def _send(row: Row, w: World, user, client=None):
-    """Send the row's request as `user` inside a savepoint that is rolled back afterwards."""
+def _send_and_compare(row: Row, w: World, user, client=None):
+    """Send the row's request as `user` inside a savepoint that is rolled back afterwards;
+    return the answer and snapshots of the tables before and after (None for a GET)."""
     url = reverse(row.name, kwargs=_value(row.kwargs, w)) + row.query.format(own=w.own_request.pk)
     body = _value(row.body, w)
     client = client or _client(row, user)
+    before = after = None
     with transaction.atomic():
-        before = snapshot() if row.method != "get" else None
+        if row.method != "get":
+            before = snapshot()
         if row.name.startswith("api-"):
             answer = getattr(client, row.method)(url, body, format="json")
         else:
             answer = getattr(client, row.method)(url, body or {})
-        changed = before is not None and snapshot() != before
+        if row.method != "get":
+            after = snapshot()
         transaction.set_rollback(True)
-    return answer, changed
+    return answer, before, after
+
+
+def _send(row: Row, w: World, user, client=None):
+    """Send the row's request; return the answer and whether it changed any table."""
+    answer, before, after = _send_and_compare(row, w, user, client)
+    return answer, before != after
 
 
 def _check(row: Row, who: str, answer, changed: bool) -> None:
