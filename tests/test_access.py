@@ -101,7 +101,7 @@ def world(db) -> World:
             ticket=own.ticket,
             reason="Trial ends",
             ends_on=date(2099, 1, 1),
-        ),  # fmt: skip
+        ),
         engagement=presales_services.channel_join(ticket=own.ticket, by=sam, channel="#trial-a"),
         pending=escalate(sam, triaged(sam)),
         asked=asked,
@@ -159,6 +159,7 @@ def _api_request(w: World, **overrides) -> dict:
 
 
 L = LOGIN
+# fmt: off
 HTML_ROWS = [
     Row("login", "get", expect(200, 302, 302, 302, 302)),
     Row("logout", "post", expect(302, 302, 302, 302, 302), writes=False),
@@ -168,57 +169,36 @@ HTML_ROWS = [
     Row("queue-claim", "get", expect(405, 405, 405, 405, 405)),
     Row("ticket-new", "get", expect(L, 200, 403, 200, 403)),
     Row(
-        "ticket-new",
-        "post",
-        expect(L, 302, 403, 302, 403),
+        "ticket-new", "post", expect(L, 302, 403, 302, 403),
         body={"title": "Printer on fire", "source": "internal", "account": "", "severity": ""},
-    ),  # fmt: skip
+    ),
     Row("ticket-detail", "get", expect(L, 200, 404, 200, 200), kwargs=TICKET),
     Row("ticket-detail", "get", expect(L, 200, 302, 200, 200), kwargs=OWN, note="own request"),
     Row(
-        "ticket-triage",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=TICKET,
+        "ticket-triage", "post", expect(L, 302, 403, 403, 403), kwargs=TICKET,
         body={"severity": "p0", "priority": "p0", "reason": ""},
-    ),  # fmt: skip
+    ),
     Row(
-        "ticket-status",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=TICKET,
+        "ticket-status", "post", expect(L, 302, 403, 403, 403), kwargs=TICKET,
         body={"status": "in_progress"},
-    ),  # fmt: skip
+    ),
     Row("ticket-assign", "post", expect(L, 302, 403, 403, 403), kwargs=TICKET, body={"to": "me"}),
     Row(
-        "ticket-pin",
-        "post",
-        expect(L, 302, 403, 302, 403),
-        kwargs=TICKET,
+        "ticket-pin", "post", expect(L, 302, 403, 302, 403), kwargs=TICKET,
         body={"pin-reason": "Customer's launch is today"},
-    ),  # fmt: skip
+    ),
     Row(
-        "ticket-unpin",
-        "post",
-        expect(L, 302, 403, 302, 403),
-        kwargs=PINNED,
+        "ticket-unpin", "post", expect(L, 302, 403, 302, 403), kwargs=PINNED,
         body={"pin-reason": "Launch done"},
-    ),  # fmt: skip
+    ),
     Row(
-        "ticket-reply",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=TICKET,
+        "ticket-reply", "post", expect(L, 302, 403, 403, 403), kwargs=TICKET,
         body={"body": "Checked the logs; next: upgrade", "public": "0"},
-    ),  # fmt: skip
+    ),
     Row(
-        "ticket-reply",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=OWN,
-        body={"body": "Checked the logs; next: upgrade", "public": "1"},
-        note="CE's own request",
-    ),  # fmt: skip
+        "ticket-reply", "post", expect(L, 302, 403, 403, 403), kwargs=OWN,
+        body={"body": "Checked the logs; next: upgrade", "public": "1"}, note="CE's own request",
+    ),
     Row("account-list", "get", staff(200, anon=L)),
     Row("account-detail", "get", staff(200, anon=L), kwargs=lambda w: {"pk": w.customer.pk}),
     Row("rota", "get", staff(200, anon=L)),
@@ -226,158 +206,111 @@ HTML_ROWS = [
     Row("rota-absence", "post", expect(L, 302, 403, 302, 403), kwargs=SAM, body=ABSENCE),
     Row("notices", "get", expect(L, 403, 403, 200, 403)),
     Row(
-        "notices",
-        "post",
-        expect(L, 403, 403, 302, 403),
+        "notices", "post", expect(L, 403, 403, 302, 403),
         body={"paused": "1", "reason": "Mail provider incident"},
-    ),  # fmt: skip
+    ),
     Row("dashboard", "get", expect(L, 403, 403, 200, 403)),
     Row("dashboard-csv", "get", expect(L, 403, 403, 200, 403), kwargs=MATRIX),
     Row("presales-my-requests", "get", expect(L, 200, 200, 200, 403)),
     Row("presales-request-new", "get", expect(L, 403, 200, 403, 403)),
     Row(
-        "presales-request-new",
-        "post",
-        expect(L, 403, 302, 403, 403),
+        "presales-request-new", "post", expect(L, 403, 302, 403, 403),
         body=lambda w: presales_form(w.prospect),
-    ),  # fmt: skip
+    ),
     Row("presales-request", "get", expect(L, 200, 200, 200, 403), kwargs=OWN),
     Row("presales-exceptions", "get", expect(L, 200, 200, 200, 403)),
     Row("presales-exception-new", "get", expect(L, 403, 200, 403, 403)),
     Row(
-        "presales-exception-new",
-        "post",
-        expect(L, 403, 302, 403, 403),
+        "presales-exception-new", "post", expect(L, 403, 302, 403, 403),
         body=lambda w: {**EXCEPTION, "account": w.prospect.pk, "ticket": w.own_request.pk},
-    ),  # fmt: skip
+    ),
     Row("presales-exception", "get", expect(L, 200, 200, 200, 403), kwargs=_pk("exception")),
     Row(
-        "presales-exception",
-        "post",
-        expect(L, 403, 403, 302, 403),
-        kwargs=_pk("exception"),
+        "presales-exception", "post", expect(L, 403, 403, 302, 403), kwargs=_pk("exception"),
         body={"decision": "approve", "note": "Yes, for one week"},
-    ),  # fmt: skip
+    ),
     Row("presales-channels", "get", expect(L, 200, 403, 200, 403)),
     Row(
-        "presales-channel-join",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=OTHER,
+        "presales-channel-join", "post", expect(L, 302, 403, 403, 403), kwargs=OTHER,
         body={"channel": "#trial-other"},
-    ),  # fmt: skip
+    ),
     Row("presales-channel-join", "get", expect(L, 405, 405, 405, 405), kwargs=OTHER, writes=False),
     Row("presales-channel-leave", "post", expect(L, 302, 403, 403, 403), kwargs=_pk("engagement")),
     Row("engineering-inbox", "get", expect(L, 403, 403, 200, 200)),
     Row("ticket-escalate", "get", expect(L, 200, 403, 403, 403), kwargs=TICKET),
     Row(
-        "ticket-escalate",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=TICKET,
+        "ticket-escalate", "post", expect(L, 302, 403, 403, 403), kwargs=TICKET,
         body=lambda w: escalation_form(),
-    ),  # fmt: skip
+    ),
     Row("escalation-detail", "get", expect(L, 200, 403, 200, 200), kwargs=_pk("pending")),
     Row(
-        "escalation-decide",
-        "post",
-        expect(L, 403, 403, 403, 302),
-        kwargs=_pk("pending"),
+        "escalation-decide", "post", expect(L, 403, 403, 403, 302), kwargs=_pk("pending"),
         body={"decision": "accept", "target_date": "2099-02-01"},
-    ),  # fmt: skip
+    ),
     Row(
-        "escalation-answer",
-        "post",
-        expect(L, 302, 403, 403, 403),
-        kwargs=_pk("asked"),
+        "escalation-answer", "post", expect(L, 302, 403, 403, 403), kwargs=_pk("asked"),
         body={"answer": "eu-west-1"},
-    ),  # fmt: skip
+    ),
     Row("my-token", "get", expect(L, 200, 200, 200, 200)),
     Row("my-token", "post", expect(L, 200, 200, 200, 200), body=ROTATE),
     Row("my-token", "post", expect(L, 302, 302, 302, 302), body=REVOKE, note="revoke"),
     # The admin: only staff users (leadership) get past its own sign-in page.
     Row("admin:index", "get", expect(302, 302, 302, 200, 302)),
 ]
+# fmt: on
 
+# fmt: off
 API_ROWS = [
     Row("api-accounts", "get", staff(200)),
     Row(
-        "api-accounts",
-        "post",
-        expect(401, 201, 403, 201, 403),
+        "api-accounts", "post", expect(401, 201, 403, 201, 403),
         body={"name": "New Co", "tier": "team", "deployment": "cloud"},
-    ),  # fmt: skip
+    ),
     Row("api-account", "get", staff(200), kwargs=lambda w: {"pk": w.customer.pk}),
     Row("api-tickets", "get", staff(200, ce=200)),
     Row(
-        "api-tickets",
-        "post",
-        expect(401, 201, 403, 201, 403),
+        "api-tickets", "post", expect(401, 201, 403, 201, 403),
         body={"title": "Rotate the keys", "source": "internal"},
-    ),  # fmt: skip
+    ),
     Row("api-ticket", "get", staff(200, ce=404), kwargs=TICKET),
     Row("api-ticket", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
     Row(
-        "api-ticket",
-        "patch",
-        expect(401, 200, 403, 403, 403),
-        kwargs=TICKET,
+        "api-ticket", "patch", expect(401, 200, 403, 403, 403), kwargs=TICKET,
         body={"status": "in_progress"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-ticket-triage",
-        "post",
-        expect(401, 200, 403, 403, 403),
-        kwargs=TICKET,
+        "api-ticket-triage", "post", expect(401, 200, 403, 403, 403), kwargs=TICKET,
         body={"severity": "p0", "priority": "p0"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-ticket-pin",
-        "post",
-        expect(401, 200, 403, 200, 403),
-        kwargs=TICKET,
+        "api-ticket-pin", "post", expect(401, 200, 403, 200, 403), kwargs=TICKET,
         body={"reason": "Launch today"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-ticket-unpin",
-        "post",
-        expect(401, 200, 403, 200, 403),
-        kwargs=PINNED,
+        "api-ticket-unpin", "post", expect(401, 200, 403, 200, 403), kwargs=PINNED,
         body={"reason": "Done"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-ticket-replies",
-        "post",
-        expect(401, 201, 403, 403, 403),
-        kwargs=OWN,
+        "api-ticket-replies", "post", expect(401, 201, 403, 403, 403), kwargs=OWN,
         body={"body": "Checked the logs; next: upgrade", "public": True},
-    ),  # fmt: skip
+    ),
     Row("api-ticket-events", "get", staff(200, ce=404), kwargs=TICKET),
     Row("api-ticket-events", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
     Row("api-ticket-escalations", "get", staff(200), kwargs=TICKET),
     Row(
-        "api-ticket-escalations",
-        "post",
-        expect(401, 201, 403, 403, 403),
-        kwargs=TICKET,
+        "api-ticket-escalations", "post", expect(401, 201, 403, 403, 403), kwargs=TICKET,
         body=lambda w: escalation_context(),
-    ),  # fmt: skip
+    ),
     Row("api-escalations", "get", staff(200)),
     Row("api-escalation", "get", staff(200), kwargs=_pk("pending")),
     Row(
-        "api-escalation",
-        "patch",
-        expect(401, 403, 403, 403, 200),
-        kwargs=_pk("pending"),
+        "api-escalation", "patch", expect(401, 403, 403, 403, 200), kwargs=_pk("pending"),
         body={"decision": "accept", "target_date": "2099-02-01"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-escalation-answer",
-        "post",
-        expect(401, 200, 403, 403, 403),
-        kwargs=_pk("asked"),
+        "api-escalation-answer", "post", expect(401, 200, 403, 403, 403), kwargs=_pk("asked"),
         body={"answer": "eu-west-1"},
-    ),  # fmt: skip
+    ),
     Row("api-queue", "get", staff(200)),
     Row("api-queue-next", "get", staff(200)),
     Row("api-queue-claim", "post", expect(401, 200, 403, 403, 403)),
@@ -385,50 +318,36 @@ API_ROWS = [
     Row("api-staff", "get", staff(200)),
     Row("api-staff-detail", "put", expect(401, 200, 403, 200, 403), kwargs=SAM, body=API_HOURS),
     Row(
-        "api-staff-absences",
-        "post",
-        expect(401, 201, 403, 201, 403),
-        kwargs=SAM,
+        "api-staff-absences", "post", expect(401, 201, 403, 201, 403), kwargs=SAM,
         body=API_ABSENCE,
-    ),  # fmt: skip
+    ),
     Row("api-dashboard", "get", expect(401, 200, 403, 200, 403)),
     Row("api-dashboard-figure", "get", expect(401, 200, 403, 200, 403), kwargs=MATRIX),
     Row("api-presales-requests", "get", expect(401, 200, 200, 200, 403)),
     Row(
-        "api-presales-requests",
-        "post",
-        expect(401, 403, 201, 403, 403),
+        "api-presales-requests", "post", expect(401, 403, 201, 403, 403),
         body=lambda w: _api_request(w),
-    ),  # fmt: skip
+    ),
     Row("api-presales-request", "get", expect(401, 200, 200, 200, 403), kwargs=OWN),
     Row("api-presales-exceptions", "get", expect(401, 200, 200, 200, 403)),
     Row(
-        "api-presales-exceptions",
-        "post",
-        expect(401, 403, 201, 403, 403),
+        "api-presales-exceptions", "post", expect(401, 403, 201, 403, 403),
         body=lambda w: {**EXCEPTION, "account": w.prospect.pk, "ticket": w.own_request.pk},
-    ),  # fmt: skip
+    ),
     Row("api-presales-exception", "get", expect(401, 200, 200, 200, 403), kwargs=_pk("exception")),
     Row(
-        "api-presales-exception-decide",
-        "post",
-        expect(401, 403, 403, 200, 403),
-        kwargs=_pk("exception"),
-        body={"decision": "deny", "note": "Not this quarter"},
-    ),  # fmt: skip
+        "api-presales-exception-decide", "post", expect(401, 403, 403, 200, 403),
+        kwargs=_pk("exception"), body={"decision": "deny", "note": "Not this quarter"},
+    ),
     Row("api-presales-channels", "get", expect(401, 200, 403, 200, 403)),
     Row(
-        "api-presales-channels",
-        "post",
-        expect(401, 201, 403, 403, 403),
+        "api-presales-channels", "post", expect(401, 201, 403, 403, 403),
         body=lambda w: {"ticket": w.other_request.pk, "channel": "#trial-other"},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-presales-channel-leave",
-        "post",
-        expect(401, 200, 403, 403, 403),
+        "api-presales-channel-leave", "post", expect(401, 200, 403, 403, 403),
         kwargs=_pk("engagement"),
-    ),  # fmt: skip
+    ),
     Row("api-token-revoke", "post", expect(401, 204, 204, 204, 204)),
     Row("api-user-token-revoke", "post", expect(401, 403, 403, 204, 403), kwargs=SAM),
     # The contract is public: outside tools read the schema and docs without signing in.
@@ -436,9 +355,11 @@ API_ROWS = [
     Row("api-docs", "get", expect(200, 200, 200, 200, 200)),
     Row("api-redoc", "get", expect(200, 200, 200, 200, 200)),
 ]
+# fmt: on
 
 # Object-level cases: one persona against someone else's row, or a form field naming a row
 # the persona may not use. Keys of `expected` are persona names.
+# fmt: off
 OBJECT_ROWS = [
     # A CE reaching another CE's request or ticket, in the UI and the API.
     Row("ticket-detail", "get", {"carl": 404}, kwargs=OWN),
@@ -450,61 +371,41 @@ OBJECT_ROWS = [
     Row("api-presales-request", "get", {"carl": 404}, kwargs=OWN),
     Row("api-presales-exception", "get", {"carl": 404}, kwargs=_pk("exception")),
     Row(
-        "api-ticket-replies",
-        "post",
-        {"carl": 403, "cara": 403},
-        kwargs=OWN,
+        "api-ticket-replies", "post", {"carl": 403, "cara": 403}, kwargs=OWN,
         body={"body": "Any news?"},
-    ),  # fmt: skip
+    ),
     # A CE reaching a ticket that is not pre-sales work.
     Row("api-ticket-escalations", "get", {"cara": 403}, kwargs=TICKET),
     # A ticket id from another CE, or from another account, in a form field.
     Row(
-        "api-presales-exceptions",
-        "post",
-        {"carl": 400},
+        "api-presales-exceptions", "post", {"carl": 400},
         body=lambda w: {**EXCEPTION, "account": w.prospect.pk, "ticket": w.own_request.pk},
-    ),  # fmt: skip
+    ),
     Row(
-        "api-presales-exceptions",
-        "post",
-        {"cara": 400},
+        "api-presales-exceptions", "post", {"cara": 400},
         body=lambda w: {**EXCEPTION, "account": w.prospect.pk, "ticket": w.ticket.pk},
         note="an enterprise customer's ticket",
-    ),  # fmt: skip
+    ),
     Row(
-        "presales-exception-new",
-        "post",
-        {"carl": 404},
+        "presales-exception-new", "post", {"carl": 404},
         body=lambda w: {**EXCEPTION, "account": w.prospect.pk, "ticket": w.own_request.pk},
-    ),  # fmt: skip
+    ),
     Row(
-        "presales-exception-new",
-        "post",
-        {"cara": 400},
+        "presales-exception-new", "post", {"cara": 400},
         body=lambda w: {**EXCEPTION, "account": w.customer.pk},
         note="a customer account is not a prospect",
-    ),  # fmt: skip
+    ),
     Row(
-        "api-presales-requests",
-        "post",
-        {"cara": 400},
+        "api-presales-requests", "post", {"cara": 400},
         body=lambda w: _api_request(w, account=w.customer.pk),
         note="a customer account is not a prospect",
-    ),  # fmt: skip
+    ),
+    Row("presales-request-new", "post", {"cara": 400}, body=lambda w: presales_form(w.customer)),
     Row(
-        "presales-request-new",
-        "post",
-        {"cara": 400},
-        body=lambda w: presales_form(w.customer),
-    ),  # fmt: skip
-    Row(
-        "api-presales-channels",
-        "post",
-        {"sam": 400},
+        "api-presales-channels", "post", {"sam": 400},
         body=lambda w: {"ticket": w.ticket.pk, "channel": "#trial-x"},
         note="a customer's ticket has no trial channel",
-    ),  # fmt: skip
+    ),
     # Support editing another engineer's staff profile; leadership may.
     Row("rota-hours", "post", {"sofia": 403, "lee": 302}, kwargs=SAM, body=HOURS),
     Row("rota-absence", "post", {"sofia": 403, "lee": 302}, kwargs=SAM, body=ABSENCE),
@@ -514,6 +415,7 @@ OBJECT_ROWS = [
     Row("presales-channel-leave", "post", {"sofia": 403}, kwargs=_pk("engagement")),
     Row("api-presales-channel-leave", "post", {"sofia": 403}, kwargs=_pk("engagement")),
 ]
+# fmt: on
 
 
 # --- Running a row ---------------------------------------------------------------------------
