@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from presales import rules, selectors, services
-from presales.models import ChannelEngagement
 from presales.serializers import (
     ChannelIn,
     ChannelOut,
@@ -180,10 +179,15 @@ class ChannelLeaveApi(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: ChannelOut, 409: CONFLICT, 404: OpenApiResponse(description="Unknown")},
+        responses={
+            200: ChannelOut,
+            403: OpenApiResponse(description="Someone else's engagement"),
+            404: OpenApiResponse(description="Unknown"),
+            409: CONFLICT,
+        },
     )
     def post(self, request, pk: int):
         """Record leaving the trial channel."""
-        e = get_object_or_404(ChannelEngagement.objects.select_related("ticket"), pk=pk)
+        e = selectors.own_engagement(request.user, pk)
         e = services.channel_leave(engagement=e, by=request.user)
         return Response(ChannelOut(e).data)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from presales import rules
@@ -166,3 +168,15 @@ def my_requests_rows(requests: list[PresalesRequest], today: date | None = None)
         }
         for r in requests
     ]
+
+
+def own_engagement(user, pk: int) -> ChannelEngagement:
+    """Return the trial-channel engagement `pk` if `user` is the engineer who joined it.
+
+    Leaving is a statement about oneself: another engineer recording it would end someone
+    else's reminder (R9) on their behalf. 404 for an unknown id, 403 for someone else's.
+    """
+    engagement = get_object_or_404(ChannelEngagement.objects.select_related("ticket"), pk=pk)
+    if engagement.engineer_id != user.pk:
+        raise PermissionDenied("Only the engineer who joined the channel can record leaving it.")
+    return engagement

@@ -17,7 +17,6 @@ from presales.forms import (
     KeyDateFormSet,
     PresalesRequestForm,
 )
-from presales.models import ChannelEngagement
 from queues.models import NoticeStatus
 from queues.selectors import ticket_notices
 from triage import roles
@@ -214,7 +213,7 @@ def channel_join(request, pk: int):
 @require_POST
 def channel_leave(request, pk: int):
     roles.require_role(request.user, roles.SUPPORT)
-    engagement = get_object_or_404(ChannelEngagement.objects.select_related("ticket"), pk=pk)
+    engagement = selectors.own_engagement(request.user, pk)
     try:
         services.channel_leave(engagement=engagement, by=request.user)
     except Conflict as err:

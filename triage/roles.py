@@ -99,4 +99,8 @@ def ensure_groups() -> None:
             content_type__app_label=app_label, content_type__model=model
         ).exclude(codename__startswith="delete_")
     perms |= Permission.objects.filter(codename__startswith="view_")
+    # Unlocking a sign-in that django-axes paused deletes its failed-attempt rows: a credential
+    # record, not business data, so leadership may delete those.
+    axes = Permission.objects.filter(content_type__app_label="axes")
+    perms |= axes.filter(codename__startswith="delete_")
     leadership.permissions.set(perms)

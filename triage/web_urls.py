@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage import views
+from triage import token_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -18,3 +18,6 @@ urlpatterns = [
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
 ]
+
+# The user's own API token (issue 8).
+urlpatterns += [path("me/token/", token_views.api_token, name="my-token")]

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from twelve-factor environment variables."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "axes",  # sign-in lockout (the "Access" block at the end of this file)
     "triage",
     "queues",
     "presales",
@@ -41,6 +43,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +122,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "triage.apis.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "triage.pagination.PagePagination",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles: see the "Access" block at the end of this file.
+    "DEFAULT_THROTTLE_CLASSES": ["triage.access.UserThrottle", "triage.access.AnonThrottle"],
+    # Who the caller is for the anonymous throttle: REMOTE_ADDR, not a client-chosen
+    # X-Forwarded-For (set NUM_PROXIES behind that many trusted proxies).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Support Triage API",
@@ -193,3 +202,24 @@ CELERY_BEAT_SCHEDULE = {
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without the extra columns, which is fine for a laptop.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- Access: sign-in lockout (django-axes) and API throttles ---------------------------------
+# Repeated failed sign-ins lock that username from that address (not the whole office, not
+# every address trying the name) until the cool-off passes or leadership unlocks it
+# (`manage.py axes_reset_username NAME`, or "Access attempts" in the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses locked-out sign-ins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # five failures in a row, not five in the cool-off window
+# The pause is a fixed 15 minutes from the lock, as the lockout page says: trying again while
+# paused does not start it over.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "triage.access.lockout_response"  # our page, in our words
+# API throttles (DRF, over Django's cache: no database query). Empty switches one off. The
+# cache is per process (LocMemCache), so the effective limit is the rate × gunicorn workers.
+API_THROTTLE_USER = env("API_THROTTLE_USER", default="2000/min")
+API_THROTTLE_ANON = env("API_THROTTLE_ANON", default="60/min")

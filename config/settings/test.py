@@ -16,3 +16,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# API throttles off unless a test sets a rate (tests/test_throttles.py): the suite and fuzzing
+# send many requests as one persona within a minute.
+API_THROTTLE_USER = env("TEST_API_THROTTLE_USER", default="")
+API_THROTTLE_ANON = env("TEST_API_THROTTLE_ANON", default="")
