@@ -211,3 +211,33 @@ def test_healthz_skips_host_check_and_https_redirect(settings):
     response = Client(HTTP_HOST="10.0.0.7:8000").get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_resolving_while_the_broker_is_away_is_not_a_500(
+    as_sam, caplog, django_capture_on_commit_callbacks
+):
+    """The resolve hook enqueues a channel reminder; a broker outage must not fail the request.
+
+    bench/faults.py found it: the change was committed, then the hook raised and the client
+    got a 500. Here the broker is a real closed port, publishing really fails.
+    """
+    from config.celery import app
+    from tests.factories import TicketFactory
+
+    ticket = TicketFactory(tier="enterprise")
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001 - dial the new broker
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = as_sam.patch(
+                f"/api/v1/tickets/{ticket.pk}/", {"status": "resolved"}, format="json"
+            )
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001
+    assert response.status_code == 200
+    assert response.json()["status"] == "resolved"
+    assert "channel reminder for" in caplog.text
