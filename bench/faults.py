@@ -571,6 +571,7 @@ def check(stack: Stack, record: Record, sink: SmtpSink) -> tuple[list[str], dict
 def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one drill, read top to bottom
     sink = SmtpSink(delay=args.smtp_delay)
     stack = Stack(smtp_port=sink.port)
+    stack.keep = args.keep
     started = time.time()
     faults: list[str] = []
     try:
@@ -694,6 +695,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gap", type=float, default=4, help="seconds of traffic between faults")
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL stays down")
+    parser.add_argument("--keep", action="store_true", help="keep the logs (temp dir) at the end")
     parser.add_argument("--smtp-delay", type=float, default=0.05, help="seconds per mail")
     parser.add_argument("--creators", type=int, default=3, help="ticket-creating client threads")
     args = parser.parse_args()
