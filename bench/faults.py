@@ -701,8 +701,14 @@ def main() -> int:
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root: the cluster runs as the postgres user via runuser")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # finally-blocks run on SIGTERM too
-    return run(args)
+    # Clean up on Ctrl-C and SIGTERM too (a shell may start a background job ignoring SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("interrupted: processes stopped, temp dir removed", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
