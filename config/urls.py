@@ -19,3 +19,6 @@ urlpatterns = [
     path("presales/", include("presales.web_urls")),
     path("engineering/", include("triage.escalation_urls")),
 ]
+
+# A lost database raised inside a middleware answers 503 like one raised in a view.
+handler500 = "config.availability.server_error"
