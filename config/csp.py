@@ -33,7 +33,8 @@ class ContentSecurityPolicyMiddleware:
 
     settings.CSP_POLICY is the policy; settings.CSP_PATH_POLICIES maps a path prefix to a
     looser policy for that prefix only (documented where it is set). Settings are read per
-    request so tests can change them; each read is an attribute lookup.
+    request so tests can change them; each read is an attribute lookup. With DEBUG on, error
+    responses go without: Django's technical 404/500 pages rely on inline styles and scripts.
     """
 
     def __init__(self, get_response):
@@ -43,6 +44,8 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
+        if settings.DEBUG and response.status_code >= 400:
+            return response  # Django's technical error pages style themselves inline
         header = (
             "Content-Security-Policy-Report-Only"
             if settings.CSP_REPORT_ONLY

@@ -3,6 +3,8 @@
 `manage.py check --deploy --fail-level WARNING` passes with these settings (tests pin it).
 """
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -67,6 +69,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # One JSON object per log line (time, level, logger, message, request_id; config/logs.py).
 LOG_FORMAT = env("LOG_FORMAT", default="json")
+# Python warnings (whitenoise's, deprecations) go through logging too: stderr holds only JSON.
+logging.captureWarnings(True)
 LOGGING = {
     **LOGGING,  # noqa: F405
     "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": LOG_FORMAT}},  # noqa: F405
