@@ -98,7 +98,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        request_id = sane_request_id(request.headers.get("x-request-id"))
+        # META, not request.headers: building HttpHeaders parses every header (~10 µs).
+        request_id = sane_request_id(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:
