@@ -10,9 +10,9 @@ COPY templates ./templates
 COPY static ./static
 COPY manage.py ./
 RUN pip install --no-cache-dir . \
- && SECRET_KEY=build-only DJANGO_SETTINGS_MODULE=config.settings.production \
-    python manage.py collectstatic --noinput
+ && SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    DJANGO_SETTINGS_MODULE=config.settings.production python manage.py collectstatic --noinput
 RUN useradd --create-home app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

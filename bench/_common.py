@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -24,7 +25,8 @@ def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = BENCH_DB
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    # Production settings refuse published or short keys: a fresh one per run.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("SECURE_COOKIES", "false")
     os.environ.setdefault("CONN_MAX_AGE", "600")

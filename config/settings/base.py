@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from config.csp import build_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -34,8 +36,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz and /readyz first: no host check, HTTPS redirect, session or database needed.
+    # /healthz and /readyz first: no host check, HTTPS redirect, session
+    # or database needed, and no access line per probe.
     "config.availability.HealthCheckMiddleware",
+    # Then the request id, which covers everything below; the access line times the stack.
+    "config.logs.RequestIdMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,13 +182,29 @@ TEAM_FIRST_REPLY_GOAL_MINUTES = env.int("TEAM_FIRST_REPLY_GOAL_MINUTES", default
 # How often the queue page refreshes its rows with htmx (browser tests set it to 1).
 QUEUE_REFRESH_SECONDS = env.int("QUEUE_REFRESH_SECONDS", default=15)
 
+# --- Logs (config/logs.py) ------------------------------------------------------------------
+# Every record carries the request id (RequestIdMiddleware; Celery tasks a request enqueued carry
+# it too). LOG_FORMAT=json writes one JSON object per line (production's default); plain is for
+# people. The `access` logger writes one line per request at INFO.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# --- end of logs -------------------------------------------------------------------------------
 
 # Pre-sales (R9): remind an engineer to leave a prospect's trial channel after this many hours
 # (or as soon as the ticket is resolved), from a periodic task.
@@ -202,6 +224,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,  # every ten minutes
     },
 }
+
+# --- Content-Security-Policy (config/csp.py) ---------------------------------------------------
+# On every HTML response in every environment, so violations show up on a laptop first.
+# CSP_REPORT_ONLY=true sends Content-Security-Policy-Report-Only instead (to try a change).
+CSP_POLICY = build_policy()
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+CSP_PATH_POLICIES = {
+    # The one exception: Redoc (drf-spectacular's sidecar copy) renders with styled-components,
+    # which inserts <style> elements at run time, and builds its search index in a blob: worker.
+    # Scripts stay 'self' only; the swagger-ui page needs no exception.
+    "/api/v1/redoc/": build_policy(style_src="'self' 'unsafe-inline'", worker_src="'self' blob:"),
+}
+# --- end of Content-Security-Policy ------------------------------------------------------------
 
 # Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; SQLite builds the same
 # index without the extra columns, which is fine for a laptop.

@@ -31,6 +31,8 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.click("button[type=submit]")
     expect(page.get_by_role("heading", name="Open queue")).to_be_visible()
     expect(page.locator(".message.success")).to_contain_text(f"Signed in as {username}.")
+    # The shortcuts live in app.js (deferred): under load the heading shows before it runs.
+    page.wait_for_load_state("load")
 
 
 def test_support_engineer_triages_replies_and_resolves(
