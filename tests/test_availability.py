@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def app_without_database(tmp_path):
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_closed_port()}/gone",
         "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
-        "SECRET_KEY": "test-only-not-secret",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # production refuses short or published keys
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "CONN_MAX_AGE": "60",
@@ -124,10 +125,19 @@ def test_database_away_answers_503_not_a_stack_trace(app_without_database):
 
     assert "Traceback" not in body
     logged = log.read_text()
-    # Each 503 is logged once at ERROR with its cause; none passes as a 500.
-    assert logged.count("ERROR config.availability Database unavailable") == 3, logged
+    # Production logs JSON lines. Each 503 is logged once at ERROR with its cause and the
+    # request id; none passes as a 500.
+    records = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
+    unavailable = [
+        r
+        for r in records
+        if r["level"] == "ERROR"
+        and r["logger"] == "config.availability"
+        and r["message"].startswith("Database unavailable")
+    ]
+    assert len(unavailable) == 3, logged
+    assert all("OperationalError" in r["exception"] and r["request_id"] != "-" for r in unavailable)
     assert "Internal Server Error" not in logged
-    assert "OperationalError" in logged
 
 
 class DatabaseFirstMiddleware:
