@@ -114,5 +114,14 @@ def test_the_token_page_needs_confirmation(sam_support):
     assert Token.objects.filter(key=key).exists()
 
 
+def test_a_first_token_needs_no_confirmation(sam_support):
+    page = browser(sam_support)
+    assert 'name="confirm"' not in page.get("/me/token/").content.decode()
+    created = page.post("/me/token/", {"action": "rotate"})
+    assert created.status_code == 200
+    assert Token.objects.get(user=sam_support).key in created.content.decode()
+    assert 'name="confirm"' in created.content.decode()  # replacing it now breaks tools
+
+
 def test_the_page_is_linked_from_every_page(sam_support):
     assert 'href="/me/token/"' in browser(sam_support).get("/rota/").content.decode()

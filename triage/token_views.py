@@ -50,19 +50,30 @@ class UserTokenRevokeApi(APIView):
 
 class TokenActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("rotate", "Create a new token"), ("revoke", "Revoke")])
-    confirm = forms.BooleanField(
-        error_messages={"required": "Tick the box to confirm: tools using the token stop working."}
-    )
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, has_token: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_token = has_token
+
+    def clean(self):
+        # Only a token that exists can break tools; creating the first one needs no warning.
+        if self.has_token and not self.cleaned_data.get("confirm"):
+            self.add_error(
+                "confirm", "Tick the box to confirm: tools using the token stop working."
+            )
+        return self.cleaned_data
 
 
 @login_required
 def api_token(request):
     """Show whether the user has an API token; create, rotate or revoke it (confirmed)."""
-    form = TokenActionForm(request.POST or None)
+    token = token_of(request.user)
+    form = TokenActionForm(request.POST or None, has_token=token is not None)
     new_key = None
     if request.method == "POST":
         if not form.is_valid():
-            context = {"token": token_of(request.user), "form": form}
+            context = {"token": token, "form": form}
             return render(request, "triage/api_token.html", context, status=400)
         if form.cleaned_data["action"] == "revoke":
             token_revoke(user=request.user, by=request.user)
@@ -70,6 +81,6 @@ def api_token(request):
             return redirect("my-token")
         # The new key is shown once, in this answer, never stored in the session or a message.
         new_key = token_rotate(user=request.user, by=request.user).key
-        form = TokenActionForm()
+        form = TokenActionForm(has_token=True)
     context = {"token": token_of(request.user), "form": form, "new_key": new_key}
     return render(request, "triage/api_token.html", context)
