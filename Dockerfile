@@ -15,4 +15,6 @@ RUN pip install --no-cache-dir . \
 RUN useradd --create-home app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gunicorn reads WEB_CONCURRENCY: sync workers, two per core (what bench/ measures on 2 cores).
+ENV WEB_CONCURRENCY=4
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000"]
