@@ -67,3 +67,27 @@ def _worker_log_format(logger=None, **_kwargs):
 
 
 # --- end of the request id across the broker ---------------------------------------------------
+
+
+# --- Sending after a commit ------------------------------------------------------------------
+
+
+def send_after_commit(task, *args) -> None:
+    """Enqueue `task(*args)` once the current transaction commits.
+
+    The change it follows is saved by then: a broker outage must not turn the request into a
+    500 after the fact. The message is logged at ERROR and not sent (these e-mails have no
+    outbox; proactive notices do, see queues.services).
+    """
+    from django.db import transaction
+    from kombu.exceptions import OperationalError as BrokerError
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except BrokerError as exc:
+            logging.getLogger(__name__).error(
+                "%s%r not enqueued: broker unavailable (%s)", task.name, args, exc
+            )
+
+    transaction.on_commit(send)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.celery import send_after_commit
 from presales import rules
 from presales.models import (
     ChannelEngagement,
@@ -211,7 +212,7 @@ def exception_request(
         )
     from presales import tasks
 
-    transaction.on_commit(lambda: tasks.exception_notify_request.delay(exception.pk))
+    send_after_commit(tasks.exception_notify_request, exception.pk)
     return exception
 
 
@@ -250,7 +251,7 @@ def exception_decide(
         )
     from presales import tasks
 
-    transaction.on_commit(lambda: tasks.exception_notify_decision.delay(exception.pk))
+    send_after_commit(tasks.exception_notify_decision, exception.pk)
     return exception
 
 

@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -223,6 +224,22 @@ def test_healthz_skips_host_check_and_https_redirect(settings):
     assert response.json() == {"status": "ok"}
 
 
+@contextmanager
+def _broker_away():
+    """Point the Celery app at a real closed port: publishing really fails."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001 - dial the new broker
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001
+
+
 @pytest.mark.django_db
 def test_resolving_while_the_broker_is_away_is_not_a_500(
     as_sam, caplog, django_capture_on_commit_callbacks
@@ -230,24 +247,51 @@ def test_resolving_while_the_broker_is_away_is_not_a_500(
     """The resolve hook enqueues a channel reminder; a broker outage must not fail the request.
 
     bench/faults.py found it: the change was committed, then the hook raised and the client
-    got a 500. Here the broker is a real closed port, publishing really fails.
+    got a 500.
     """
-    from config.celery import app
     from tests.factories import TicketFactory
 
     ticket = TicketFactory(tier="enterprise")
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
-    app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001 - dial the new broker
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = as_sam.patch(
-                f"/api/v1/tickets/{ticket.pk}/", {"status": "resolved"}, format="json"
-            )
-    finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        app._pool, app.amqp._producer_pool = None, None  # noqa: SLF001
+    with _broker_away(), django_capture_on_commit_callbacks(execute=True):
+        response = as_sam.patch(
+            f"/api/v1/tickets/{ticket.pk}/", {"status": "resolved"}, format="json"
+        )
     assert response.status_code == 200
     assert response.json()["status"] == "resolved"
     assert "channel reminder for" in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_escalation_decision_while_the_broker_is_away_is_saved_and_answered(
+    as_eve, sam_support, caplog, django_capture_on_commit_callbacks
+):
+    """Its e-mail to support is enqueued after commit: an outage is logged, not a 500."""
+    from datetime import date
+
+    from tests.factories import TicketFactory
+    from triage.escalation_services import escalation_create
+    from triage.models_escalation import EscalationDecision
+    from triage.services import ticket_triage
+
+    ticket = ticket_triage(
+        ticket=TicketFactory(tier="enterprise"), by=sam_support, severity="p1", priority="p1"
+    )
+    escalation = escalation_create(
+        ticket=ticket,
+        by=sam_support,
+        summary="Exports time out",
+        reproduction_steps="Export a big project",
+        impact="Audit blocked",
+        customer_deadline=date(2099, 1, 1),
+        tried="Proxy timeout",
+        links=["https://logs.example.com/1"],
+    )
+    with _broker_away(), django_capture_on_commit_callbacks(execute=True):
+        response = as_eve.patch(
+            f"/api/v1/escalations/{escalation.pk}/",
+            {"decision": "accept", "target_date": "2099-01-02"},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+    assert EscalationDecision.objects.filter(escalation=escalation).count() == 1
+    assert "escalation_decision_notify" in caplog.text and "not enqueued" in caplog.text

@@ -186,9 +186,10 @@ def escalation_create(
 
 
 def _enqueue_notice(decision: EscalationDecision) -> None:
+    from config.celery import send_after_commit
     from triage.escalation_tasks import escalation_decision_notify
 
-    transaction.on_commit(lambda: escalation_decision_notify.delay(decision.pk))
+    send_after_commit(escalation_decision_notify, decision.pk)
 
 
 @transaction.atomic
