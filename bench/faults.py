@@ -44,6 +44,7 @@ import email
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -143,7 +144,7 @@ class Stack:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/triage",
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "CELERY_QUEUE": "faults",
-            "SECRET_KEY": "faults-only-not-secret",
+            "SECRET_KEY": secrets.token_urlsafe(50),  # production refuses weak keys
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_COOKIES": "false",
             "CONN_MAX_AGE": "60",
