@@ -313,14 +313,16 @@ class Record:
     outages: list[tuple[float, float]] = field(default_factory=list)
 
 
-def call(base: str, method: str, path: str, token: str, payload: dict | None = None):
-    """Return (status, content type, body); status 0 when no HTTP answer came back."""
+def call(base: str, method: str, path: str, token: str, payload: dict | None = None, key: str = ""):
+    """Return (status, content type, body); status 0 when no HTTP answer came back.
+
+    `key` is sent as the Idempotency-Key header (ticket creation)."""
     data = json.dumps(payload).encode() if payload is not None else None
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    if key:
+        headers["Idempotency-Key"] = key
     request = urllib.request.Request(  # noqa: S310
-        base + path,
-        data=data,
-        method=method,
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        base + path, data=data, method=method, headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
@@ -354,22 +356,36 @@ class Traffic:
         with self.seq_lock:
             return f"{prefix}-{next(self.seq):06d}"
 
+    def _create(self, title: str) -> int:
+        """POST one ticket with its title as Idempotency-Key; return the status."""
+        body = {"title": title, "description": "fault drill", "source": "customer",
+                "account": self.accounts["acme"], "severity": "p2"}  # fmt: skip
+        started = time.time()
+        status, ctype, text = call(
+            self.stack.base, "POST", "/api/v1/tickets/", self.tokens["sam"], body, key=title
+        )
+        self._answer("create", started, status, ctype, text)
+        with self.record.lock:
+            if status == 201:
+                self.record.created[title] = json.loads(text)["id"]
+                self.record.unknown_titles.discard(title)
+            elif status == 0 or status >= 500:
+                self.record.unknown_titles.add(title)
+        return status
+
     def _creator(self) -> None:
         while not self.stop.is_set():
-            title = self._title("faults")
-            body = {"title": title, "description": "fault drill", "source": "customer",
-                    "account": self.accounts["acme"], "severity": "p2"}  # fmt: skip
-            started = time.time()
-            status, ctype, text = call(
-                self.stack.base, "POST", "/api/v1/tickets/", self.tokens["sam"], body
-            )
-            self._answer("create", started, status, ctype, text)
-            with self.record.lock:
-                if status == 201:
-                    self.record.created[title] = json.loads(text)["id"]
-                elif status == 0 or status >= 500:
-                    self.record.unknown_titles.add(title)
+            self._create(self._title("faults"))
             time.sleep(0.05)
+
+    def retry_unknown_creates(self) -> int:
+        """After the faults, a real client retries the creates it never got an answer to,
+        with the same Idempotency-Key: each must come back as the one ticket, never a second."""
+        with self.record.lock:
+            pending = sorted(t for t in self.record.unknown_titles if t.startswith("faults-"))
+        for title in pending:
+            self._create(title)
+        return len(pending)
 
     def _presales(self) -> None:
         while not self.stop.is_set():
@@ -640,7 +656,15 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one drill, read top
         say(faults[-1])
         time.sleep(args.gap)
         traffic.join()
-        say("traffic stopped; catching up as beat would (evaluate, sweep), then checking")
+        with traffic.record.lock:
+            pending = {t for t in traffic.record.unknown_titles if t.startswith("faults-")}
+        titles = {title for _id, title in stack.sql("select id, title from triage_ticket")}
+        stored_before_retry = len(pending & titles)
+        retried = traffic.retry_unknown_creates()
+        say(
+            f"traffic stopped; retried {retried} unanswered create(s) with their Idempotency-Key "
+            f"({stored_before_retry} had been stored); catching up as beat would, then checking"
+        )
 
         wait_for_outbox(stack, timeout=20)
         stack.manage("shell", "--no-imports", "-c", SHELL_CATCH_UP.format(ahead=False))
@@ -673,6 +697,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one drill, read top
             f"during the outage: {facts['outage_answers']} answer(s), "
             f"{facts['outage_503']} of them 503 with a JSON detail",
             f"outcome unknown to the client (no answer, or a 503): {unknown}",
+            f"creates retried afterwards with the same Idempotency-Key: {retried}, of which "
+            f"{stored_before_retry} had been stored before the retry (each answered as the one "
+            "ticket it filed)",
             f"notices: {facts['notices']}; mails received: {facts['mails']}; "
             f"catch-up sweeps re-enqueued {swept} then {swept2}",
             f"lost: tickets {facts['lost']}, notices {facts['notices_lost']}; "

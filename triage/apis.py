@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -105,6 +108,29 @@ class AccountDetailApi(generics.RetrieveAPIView):
     serializer_class = AccountOut
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description=(
+        "Optional, up to 100 printable ASCII characters, unique per request you mean. Retrying a "
+        "POST with the same key returns the ticket it filed (201, header Idempotent-Replayed: "
+        "true) instead of filing a second one."
+    ),
+)
+IDEMPOTENCY_CONFLICT = "The Idempotency-Key already filed a ticket with other content."
+_KEY_CHARACTERS = re.compile(r"[\x21-\x7e]{1,100}")
+
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not _KEY_CHARACTERS.fullmatch(key):
+        raise serializers.ValidationError(
+            {"Idempotency-Key": ["Use 1 to 100 printable ASCII characters, without spaces."]}
+        )
+    return key
+
+
 class TicketListApi(generics.ListCreateAPIView):
     serializer_class = TicketOut
     filterset_fields = ["status", "priority", "severity", "tier", "source", "account"]
@@ -117,20 +143,31 @@ class TicketListApi(generics.ListCreateAPIView):
     def get_queryset(self):
         return visible_tickets(self.request.user).order_by("-created_at", "-id")
 
-    @extend_schema(request=TicketIn, responses={201: TicketOut})
+    @extend_schema(
+        request=TicketIn,
+        responses={201: TicketOut, 409: OpenApiResponse(description=IDEMPOTENCY_CONFLICT)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     def post(self, request):
+        key = _idempotency_key(request)
         data = TicketIn(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        ticket = services.ticket_create(
-            title=v["title"],
-            description=v["description"],
-            source=v["source"],
-            account=v["account"],
-            severity=v["severity"],
-            by=request.user,
-        )
-        return ticket_response(ticket, status.HTTP_201_CREATED)
+        fields = {
+            "title": v["title"],
+            "description": v["description"],
+            "source": v["source"],
+            "account": v["account"],
+            "severity": v["severity"],
+            "by": request.user,
+        }
+        if not key:
+            return ticket_response(services.ticket_create(**fields), status.HTTP_201_CREATED)
+        ticket, filed_now = services.ticket_create_once(request_key=key, **fields)
+        answer = ticket_response(ticket, status.HTTP_201_CREATED)
+        if not filed_now:
+            answer["Idempotent-Replayed"] = "true"
+        return answer
 
 
 class TicketDetailApi(APIView):

@@ -136,6 +136,8 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # The Idempotency-Key of the API call that filed it: a retried POST finds this ticket.
+    request_key = models.CharField(max_length=100, blank=True, default="", db_default="")
     updated_at = models.DateTimeField()
     triaged_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -174,6 +176,11 @@ class Ticket(models.Model):
             models.Index(fields=["created_at"], name="ticket_created"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "request_key"],
+                condition=~Q(request_key=""),
+                name="ticket_request_key_once",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(source=Source.INTERNAL, account__isnull=True, tier=Tier.INTERNAL)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from triage import clocks, roles, sla
@@ -173,6 +173,7 @@ def ticket_create(
     by: User | None,
     now: datetime | None = None,
     book: SlaBook | None = None,
+    request_key: str = "",
 ) -> Ticket:
     """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
     now = _now(now)
@@ -188,6 +189,7 @@ def ticket_create(
         status=Status.NEW,
         created_by=by,
         created_at=now,
+        request_key=request_key,
     )
     ticket.priority = engine.suggested_priority(source=source, tier=tier, severity=severity or None)
     _save(ticket, now, book)
@@ -202,6 +204,38 @@ def ticket_create(
     for hook in ticket_created_hooks:
         transaction.on_commit(lambda hook=hook: hook(ticket.pk))
     return ticket
+
+
+def ticket_create_once(*, request_key: str, by: User, **fields) -> tuple[Ticket, bool]:
+    """File a ticket unless `by` already filed one with this key: (ticket, filed now).
+
+    A client that lost the answer to its POST (a timeout, a 503 while the database went away
+    after the commit) retries with the same Idempotency-Key and gets the ticket it filed, not a
+    second one. The same key with different content is a client bug: Conflict (409).
+    """
+    existing = ticket_filed_with(request_key=request_key, by=by)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return ticket_create(request_key=request_key, by=by, **fields), True
+        except IntegrityError:  # a concurrent retry filed it first (ticket_request_key_once)
+            existing = ticket_filed_with(request_key=request_key, by=by)
+            if existing is None:
+                raise
+    sent = (fields["title"], fields.get("description", ""), fields["source"], fields["account"])
+    if sent != (existing.title, existing.description, existing.source, existing.account) or (
+        fields.get("severity", "") != existing.reported_severity
+    ):
+        raise Conflict(
+            f"This Idempotency-Key already filed ticket #{existing.pk} with other content: "
+            "use a new key for a new ticket."
+        )
+    return existing, False
+
+
+def ticket_filed_with(*, request_key: str, by: User) -> Ticket | None:
+    """Return the ticket `by` filed with this Idempotency-Key, if any."""
+    return Ticket.objects.filter(created_by=by, request_key=request_key).first()
 
 
 @transaction.atomic
