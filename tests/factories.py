@@ -75,3 +75,20 @@ def public_reply(*, ticket, by, body, substantive: bool, now=None) -> Ticket:
         ticket=ticket, by=by, body=body, public=True, first_response=substantive, now=now
     )
     return Ticket.objects.get(pk=ticket.pk)
+
+
+def escalate(ticket: Ticket, *, by, **overrides):
+    """Escalate a triaged ticket to engineering with complete context; `overrides` change fields."""
+    from datetime import date
+
+    from triage.escalation_services import escalation_create
+
+    context = {
+        "summary": "Exports time out",
+        "reproduction_steps": "Export a project with 50k issues",
+        "impact": "Forty admins cannot run the audit",
+        "customer_deadline": date(2099, 1, 1),
+        "tried": "Raised the proxy timeout",
+        "links": ["https://logs.example.com/trace/abc"],
+    }
+    return escalation_create(ticket=ticket, by=by, **{**context, **overrides})

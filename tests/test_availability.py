@@ -266,26 +266,14 @@ def test_an_escalation_decision_while_the_broker_is_away_is_saved_and_answered(
     as_eve, sam_support, caplog, django_capture_on_commit_callbacks
 ):
     """Its e-mail to support is enqueued after commit: an outage is logged, not a 500."""
-    from datetime import date
-
-    from tests.factories import TicketFactory
-    from triage.escalation_services import escalation_create
+    from tests.factories import TicketFactory, escalate
     from triage.models_escalation import EscalationDecision
     from triage.services import ticket_triage
 
     ticket = ticket_triage(
         ticket=TicketFactory(tier="enterprise"), by=sam_support, severity="p1", priority="p1"
     )
-    escalation = escalation_create(
-        ticket=ticket,
-        by=sam_support,
-        summary="Exports time out",
-        reproduction_steps="Export a big project",
-        impact="Audit blocked",
-        customer_deadline=date(2099, 1, 1),
-        tried="Proxy timeout",
-        links=["https://logs.example.com/1"],
-    )
+    escalation = escalate(ticket, by=sam_support)
     with _broker_away(), django_capture_on_commit_callbacks(execute=True):
         response = as_eve.patch(
             f"/api/v1/escalations/{escalation.pk}/",

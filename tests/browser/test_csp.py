@@ -17,8 +17,7 @@ from playwright.sync_api import Page, expect
 
 from presales.models import PresalesException, PresalesRequest
 from presales.services import exception_request
-from tests.factories import TicketFactory, UserFactory
-from triage.escalation_services import escalation_create
+from tests.factories import TicketFactory, UserFactory, escalate
 from triage.models import Account, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,16 +73,7 @@ def demo(chromium_available, live_server, settings):
         .order_by("rank_key")
         .first()
     )
-    escalation = escalation_create(
-        ticket=ticket,
-        by=sam,
-        summary="CSV export returns 504 for big projects",
-        reproduction_steps="Export a project with 50k issues.",
-        impact="Forty admins cannot run the audit.",
-        customer_deadline=date(2099, 12, 4),
-        tried="Raised the proxy timeout.",
-        links=["https://logs.example.com/trace/abc"],
-    )
+    escalation = escalate(ticket, by=sam, summary="CSV export returns 504 for big projects")
     if not PresalesException.objects.exists():
         exception_request(
             by=UserFactory(username="cara"),

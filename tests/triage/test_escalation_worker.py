@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import wait_for
-from tests.factories import TicketFactory, UserFactory
+from tests.factories import TicketFactory, UserFactory, escalate
 from triage import escalation_services as services
 from triage.escalation_tasks import escalation_decision_notify, escalation_decision_send
 from triage.models_escalation import EscalationDecision
@@ -20,16 +20,7 @@ def test_decision_email_goes_through_the_worker_once(celery_worker):
     eve = UserFactory(username="eve", role="engineering")
     ticket = TicketFactory(tier="enterprise")
     ticket = ticket_triage(ticket=ticket, by=sam, severity="p1", priority="p1")
-    escalation = services.escalation_create(
-        ticket=ticket,
-        by=sam,
-        summary="Exports time out",
-        reproduction_steps="Export a big project",
-        impact="Audit blocked",
-        customer_deadline=date(2099, 1, 1),
-        tried="Proxy timeout",
-        links=["https://logs.example.com/1"],
-    )
+    escalation = escalate(ticket, by=sam)
     # No test transaction here: the service's on_commit hook enqueues on the real broker.
     services.escalation_decide(
         escalation=escalation, by=eve, decision="accept", target_date=date(2099, 1, 2)
