@@ -19,3 +19,6 @@ urlpatterns = [
     path("presales/", include("presales.web_urls")),
     path("engineering/", include("triage.escalation_urls")),
 ]
+
+# Unknown URLs under /api/ answer JSON like the rest of the API; the site keeps its HTML page.
+handler404 = "triage.apis.not_found"
