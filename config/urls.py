@@ -38,3 +38,5 @@ urlpatterns = [
 
 # A lost database raised inside a middleware answers 503 like one raised in a view.
 handler500 = "config.availability.server_error"
+# Unknown URLs under /api/ answer JSON like the rest of the API; the site keeps its HTML page.
+handler404 = "triage.apis.not_found"

@@ -138,7 +138,9 @@ class ExceptionEventOut(serializers.ModelSerializer):
 
 class ExceptionOut(serializers.ModelSerializer):
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     status = ExceptionStatusField(read_only=True)
     history = ExceptionEventOut(many=True, read_only=True)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.defaults import page_not_found
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -46,6 +48,17 @@ def exception_handler(exc, context):
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception=None):
+    """Answer an unknown URL: JSON under /api/ (the API's 404 body), the HTML page elsewhere.
+
+    A path that no route matches (`/api/v1/tickets/abc/`) never reaches DRF, so without this
+    an API client would get the site's HTML page where the schema promises JSON.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)
 
 
 def tickets_with_relations():

@@ -151,6 +151,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's 400/401/403/404 (and 429 once views throttle), documented in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "triage.schema.add_error_responses",
+    ],
     # p0..p3 is one scale for severities and priorities: name it once in the schema.
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "triage.models.Level",

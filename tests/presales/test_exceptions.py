@@ -218,3 +218,14 @@ def test_ce_cannot_open_another_ces_exception(cara_ce, carl_ce, prospect):
     ce.force_login(cara_ce)
     assert ce.get(e.get_absolute_url()).status_code == 404
     assert ce.post(e.get_absolute_url(), {"decision": "approve", "note": "x"}).status_code == 404
+
+
+def test_pending_exception_has_no_decider_and_the_schema_allows_it(cara_ce, as_lee, prospect):
+    """Found by the fuzzer: `decided_by` is null until leadership decides, but the schema
+    promised a string, so generated clients rejected every pending exception."""
+    e = services.exception_request(
+        by=cara_ce, kind="front_line", account=prospect, reason="r", ends_on=date(2099, 1, 1)
+    )
+    assert as_lee.get(f"{URL}{e.pk}/").json()["decided_by"] is None
+    schema = as_lee.get("/api/v1/schema/?format=json").json()
+    assert schema["components"]["schemas"]["ExceptionOut"]["properties"]["decided_by"]["nullable"]
