@@ -285,14 +285,16 @@ def _ticket_row(ticket: Ticket, now: datetime) -> dict:
 
 
 def open_escalations(now: datetime) -> dict:
-    """Return pending engineering escalations in the inbox's order (drop-everything first)."""
+    """Return pending engineering escalations on open tickets, in the inbox's order."""
     from triage.escalation_selectors import escalations_with_context
     from triage.models_escalation import EscalationState
 
     pending = (
         escalations_with_context()
         .prefetch_related(None)
-        .filter(state__in=[EscalationState.OPEN, EscalationState.NEEDS_CONTEXT])
+        .filter(
+            state__in=[EscalationState.OPEN, EscalationState.NEEDS_CONTEXT], ticket__in_queue=True
+        )
         .order_by("urgency", "ticket__rank_key", "ticket__id")
     )
     rows = []

@@ -18,19 +18,23 @@ def escalations_with_context() -> QuerySet[Escalation]:
 
 
 def engineering_inbox() -> QuerySet[Escalation]:
-    """Return escalations awaiting engineering: drop-everything first, then the queue's rank."""
+    """Return escalations awaiting engineering: drop-everything first, then the queue's rank.
+
+    Only on open tickets: once support resolves or closes the ticket there is nothing left to
+    decide, and reopening it puts its escalation back in the inbox.
+    """
     return (
         escalations_with_context()
-        .filter(state=EscalationState.OPEN)
+        .filter(state=EscalationState.OPEN, ticket__in_queue=True)
         .order_by("urgency", "ticket__rank_key", "ticket__id")
     )
 
 
 def escalations_waiting_on_support() -> QuerySet[Escalation]:
-    """Return escalations engineering sent back to support with a question."""
+    """Return escalations engineering sent back to support with a question (open tickets)."""
     return (
         escalations_with_context()
-        .filter(state=EscalationState.NEEDS_CONTEXT)
+        .filter(state=EscalationState.NEEDS_CONTEXT, ticket__in_queue=True)
         .order_by("urgency", "ticket__rank_key", "ticket__id")
     )
 

@@ -181,6 +181,21 @@ def test_inbox_puts_drop_everything_first_then_the_queue_order(sam_support):
     assert order == [e_p1_free.pk, e_p0.pk, e_p1_ent.pk, e_p2.pk]
 
 
+def test_a_resolved_ticket_leaves_the_inbox_and_a_reopened_one_returns(sam_support):
+    from queues.dashboard import open_escalations
+    from triage.services import ticket_set_status
+
+    kept, resolved = triaged(sam_support, severity="p1"), triaged(sam_support, severity="p2")
+    e_kept, e_resolved = escalate(sam_support, kept), escalate(sam_support, resolved)
+    resolved = ticket_set_status(ticket=resolved, by=sam_support, status="resolved")
+
+    assert [e.pk for e in engineering_inbox()] == [e_kept.pk]
+    assert len(open_escalations(datetime.now(UTC))["rows"]) == 1
+
+    ticket_set_status(ticket=resolved, by=sam_support, status="in_progress", reason="came back")
+    assert [e.pk for e in engineering_inbox()] == [e_kept.pk, e_resolved.pk]
+
+
 def test_inbox_reads_in_constant_queries(sam_support, eve_engineering):
     for severity in ("p0", "p1", "p2"):
         escalate(sam_support, triaged(sam_support, severity=severity))
