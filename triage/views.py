@@ -137,6 +137,11 @@ def home(request):
 
 @staff_required
 def queue(request):
+    if request.htmx and request.GET.get("part") == "load":
+        # The load banner polls on its own, slower: the level is evaluated once a minute.
+        response = render(request, "queues/_load_banner.html")
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     context = _queue_context(request)
     if request.htmx:
         response = render(request, "partials/queue_rows.html", context)

@@ -1,6 +1,9 @@
 """GET /api/v1/queue/health/ and the load evaluation's episodes (R7, capacity levels)."""
 
+import re
 from datetime import UTC, datetime, timedelta
+
+import time_machine
 
 from queues import services
 from queues.models import LevelThreshold, LoadEpisode
@@ -138,3 +141,23 @@ def test_load_banner_query_count_is_constant(django_assert_num_queries, rota):
     with django_assert_num_queries(5):  # staff + absences, rules, counts, the pause switch
         banner = load_banner(now=MONDAY_10)
     assert banner["load"].rule.contingency
+
+
+def test_the_load_banner_refreshes_on_its_own_poll(
+    rota, client, sam_support, django_assert_max_num_queries
+):
+    """The queue page's banner polls `?part=load` every minute and gets the banner alone, with
+    the level as it is now; the rows' 15-second poll stays lean."""
+    client.force_login(sam_support)
+    page = client.get("/").content.decode()
+    assert 'hx-get="/?part=load"' in page and 'hx-trigger="every 60s"' in page
+
+    with time_machine.travel(MONDAY_10, tick=False):
+        quiet = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
+        _tickets(40, MONDAY_10)
+        with django_assert_max_num_queries(8):
+            busy = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
+    assert quiet.lstrip().startswith("<link") and 'id="load-banner"' in quiet
+    assert "queue-rows" not in busy and "<html" not in busy
+    level = re.compile(r"Load level (\d) of 8")
+    assert int(level.search(busy).group(1)) > int(level.search(quiet).group(1))
