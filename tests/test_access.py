@@ -201,6 +201,10 @@ HTML_ROWS = [
     ),
     Row("account-list", "get", staff(200, anon=L)),
     Row("account-detail", "get", staff(200, anon=L), kwargs=lambda w: {"pk": w.customer.pk}),
+    Row(
+        "account-detail", "post", expect(L, 302, 403, 302, 403),
+        kwargs=lambda w: {"pk": w.customer.pk}, body={"contact_email": "ops@customer.example"},
+    ),
     Row("rota", "get", staff(200, anon=L)),
     Row("rota-hours", "post", expect(L, 302, 403, 302, 403), kwargs=SAM, body=HOURS),
     Row("rota-absence", "post", expect(L, 302, 403, 302, 403), kwargs=SAM, body=ABSENCE),

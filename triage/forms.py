@@ -165,3 +165,12 @@ def add_service_errors(form, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+class ContactEmailForm(forms.Form):
+    contact_email = forms.EmailField(
+        required=False,
+        label="Contact e-mail for proactive notices",
+        help_text="When the queue is backed up, this customer's notices go here. Blank: to "
+        "whoever filed the ticket.",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -41,6 +42,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 ticket_created_hooks: list[Callable[[int], None]] = []
 # Hooks run after a status change commits, with (ticket id, new status) (e.g. channel reminders).
 ticket_status_hooks: list[Callable[[int, str], None]] = []
+
+logger = logging.getLogger(__name__)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -144,6 +147,16 @@ def account_create(
     )
     account.full_clean()
     account.save()
+    return account
+
+
+def account_set_contact_email(*, account: Account, email: str, by: User) -> Account:
+    """Set where proactive notices to this customer go (blank: to whoever filed the ticket,
+    else the team's NOTICE_FALLBACK_EMAIL)."""
+    account.contact_email = email.strip()
+    account.full_clean(exclude=[f.name for f in Account._meta.fields if f.name != "contact_email"])
+    account.save(update_fields=["contact_email"])
+    logger.info("%s set the contact e-mail of account #%s", by.username, account.pk)
     return account
 
 

@@ -32,6 +32,7 @@ from triage.errors import Conflict
 from triage.forms import (
     STATUS_ACTIONS,
     AssignForm,
+    ContactEmailForm,
     QueueFilterForm,
     ReasonForm,
     ReplyForm,
@@ -421,6 +422,25 @@ def account_list(request):
 @staff_required
 def account_detail(request, pk: int):
     account = get_object_or_404(Account, pk=pk)
+    can_edit = roles.has_role(request.user, roles.SUPPORT, roles.LEADERSHIP)
+    contact_form = ContactEmailForm(initial={"contact_email": account.contact_email})
+    if request.method == "POST":
+        roles.require_role(
+            request.user, roles.SUPPORT, roles.LEADERSHIP, action="change an account's contact"
+        )
+        contact_form = ContactEmailForm(request.POST)
+        if contact_form.is_valid():
+            try:
+                services.account_set_contact_email(
+                    account=account,
+                    email=contact_form.cleaned_data["contact_email"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(contact_form, error)
+            else:
+                messages.success(request, "Contact e-mail saved.")
+                return redirect("account-detail", pk=account.pk)
     tickets = list(open_queue().filter(account=account)[:200])
     positions = positions_of(tickets)
     return render(
@@ -431,7 +451,9 @@ def account_detail(request, pk: int):
             "rows": [(positions.get(t.pk), t) for t in tickets],
             "now": timezone.now(),
             "source_for_new": Source.PRESALES if account.tier == "presales" else Source.CUSTOMER,
+            "contact_form": contact_form if can_edit else None,
         },
+        status=400 if contact_form.errors else 200,
     )
 
 

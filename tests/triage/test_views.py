@@ -466,3 +466,24 @@ def test_queue_row_is_near_breach_from_the_sla_clocks_75_percent_point(sam_suppo
     with time_machine.travel(filed + timedelta(hours=3, minutes=5), tick=False):
         page = text(client_for(sam_support).get("/"))
     assert "due-near" in page and "in 55 min" in page
+
+
+def test_support_sets_an_accounts_contact_email_for_notices(client, sam_support, eve_engineering):
+    from triage.models import Account
+
+    account = AccountFactory(tier="enterprise")
+    client.force_login(sam_support)
+    saved = client.post(
+        f"/accounts/{account.pk}/", {"contact_email": " ops@acme.example "}, follow=True
+    )
+    assert "Contact e-mail saved." in saved.content.decode()
+    assert Account.objects.get(pk=account.pk).contact_email == "ops@acme.example"
+
+    bad = client.post(f"/accounts/{account.pk}/", {"contact_email": "not an address"})
+    assert bad.status_code == 400
+    assert 'aria-invalid="true"' in bad.content.decode() and "valid email" in bad.content.decode()
+    assert Account.objects.get(pk=account.pk).contact_email == "ops@acme.example"
+
+    client.force_login(eve_engineering)  # engineering reads the account, does not edit it
+    page = client.get(f"/accounts/{account.pk}/").content.decode()
+    assert 'name="contact_email"' not in page and "ops@acme.example" in page
