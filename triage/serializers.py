@@ -99,14 +99,26 @@ class TriageIn(InputSerializer):
     )
 
 
+class UsernameField(serializers.SlugRelatedField):
+    """An active user by username. Text PostgreSQL cannot store (a NUL character) or longer than
+    any username is refused as a field error before the lookup, which would otherwise fail in
+    the database as a 500 (schemathesis found it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        max_length = User._meta.get_field("username").max_length
+        if isinstance(data, str) and ("\x00" in data or len(data) > max_length):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:max_length])
+        return super().to_internal_value(data)
+
+
 class TicketPatchIn(InputSerializer):
     status = StrictChoiceField(Status.values, required=False)
-    assignee = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=User.objects.filter(is_active=True),
-        allow_null=True,
-        required=False,
-    )
+    assignee = UsernameField(allow_null=True, required=False)
     reason = StrictCharField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
 
     def validate(self, attrs):

@@ -388,7 +388,8 @@ def ticket_new(request):
 
 @staff_required
 def account_list(request):
-    q = request.GET.get("q", "").strip()
+    # A NUL character cannot match any name, and PostgreSQL refuses it in a text comparison.
+    q = request.GET.get("q", "").replace("\x00", "").strip()
     try:
         page_number = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
