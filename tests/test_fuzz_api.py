@@ -50,8 +50,8 @@ from schemathesis.specs.openapi.checks import (
 from presales import services as presales_services
 from presales.models import ExceptionKind
 from queues import services as queue_services
-from tests.factories import AccountFactory, TicketFactory, UserFactory, token_for
-from triage import escalation_services, services
+from tests.factories import AccountFactory, TicketFactory, UserFactory, escalate, token_for
+from triage import services
 
 # Generated cases per operation and role (FUZZ_EXAMPLES raises it for a deeper local run);
 # the module docstring says why this figure.
@@ -178,16 +178,7 @@ def _seed() -> Seeded:
         ends_on=today + timedelta(days=60),
     )
     channel = presales_services.channel_join(ticket=request.ticket, by=sam, channel="#trial-acme")
-    escalation = escalation_services.escalation_create(
-        ticket=triaged,
-        by=sam,
-        summary="Exports time out",
-        reproduction_steps="Export 10k rows from the report page.",
-        impact="Finance cannot close the month.",
-        customer_deadline=today + timedelta(days=14),
-        tried="Smaller exports work.",
-        links=["https://logs.example.com/exports/42"],
-    )
+    escalation = escalate(triaged, by=sam, customer_deadline=today + timedelta(days=14))
     tickets.append(request.ticket)
 
     users = {"support": sam, "leadership": lee, "engineering": eve, "ce": cara}
