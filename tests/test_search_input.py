@@ -12,7 +12,8 @@ URLS = [
     "/notices/?tz=a%00b",
     "/?priority=%00&tier=%00&show=%00",
     "/tickets/new/?account=%00",
-    "/tickets/new/?q=a%00b",
+    "/tickets/new/?account_q=a%00b",
+    "/tickets/new/?account_q=a%00b&account=%00",
     "/presales/exceptions/new/?ticket=%00",
 ]
 

@@ -58,3 +58,9 @@ def ticket_timeline(ticket: Ticket, user) -> QuerySet[TicketEvent]:
     if not roles.is_staff_role(user):
         events = events.exclude(kind=EventKind.NOTE)
     return events
+
+
+def search_text(raw: str) -> str:
+    """Return typed search text fit for a text lookup: trimmed, without NUL characters (no name
+    holds one, and PostgreSQL refuses them in a comparison: a 500 otherwise)."""
+    return raw.replace("\x00", "").strip()

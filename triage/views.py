@@ -42,7 +42,7 @@ from triage.forms import (
     add_service_errors,
 )
 from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
-from triage.selectors import ticket_timeline
+from triage.selectors import search_text, ticket_timeline
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 100
@@ -366,7 +366,7 @@ def ticket_new(request):
     """File a ticket on behalf of a customer; the account picker searches without JS too."""
     roles.require_role(request.user, roles.SUPPORT, roles.LEADERSHIP, action="file tickets")
     data = request.POST if request.method == "POST" else request.GET
-    q = data.get("account_q", "").strip()
+    q = search_text(data.get("account_q", ""))
     accounts = _account_matches(q, data.get("account"))
     if request.htmx and request.method == "GET":
         form = TicketCreateForm(accounts=accounts, initial={"account": data.get("account")})
@@ -388,8 +388,7 @@ def ticket_new(request):
 
 @staff_required
 def account_list(request):
-    # A NUL character cannot match any name, and PostgreSQL refuses it in a text comparison.
-    q = request.GET.get("q", "").replace("\x00", "").strip()
+    q = search_text(request.GET.get("q", ""))
     try:
         page_number = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
