@@ -88,9 +88,9 @@ def _user_id(request) -> int | None:
 class RequestIdMiddleware:
     """Give each request an id (a sane X-Request-ID or a new uuid4) and log one access line.
 
-    Outermost in MIDDLEWARE, so the id covers everything that logs during the request and the
-    access line times the whole stack. No database, and no formatting unless INFO is enabled
-    for the `access` logger.
+    Outermost in MIDDLEWARE but for the health probes, so the id covers everything that logs
+    during the request and the access line times the whole stack. No database, and no
+    formatting unless INFO is enabled for the `access` logger.
     """
 
     def __init__(self, get_response):

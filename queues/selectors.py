@@ -71,16 +71,19 @@ def _ahead_of(rank_key, pk) -> Q:
     return Q(rank_key__lte=rank_key) & (Q(rank_key__lt=rank_key) | Q(id__lt=pk))
 
 
+def _count(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """One row, one column: how many tickets (COUNT without GROUP BY, usable as a subquery)."""
+    return tickets.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+
+
 def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
     # Every open ticket that ranks above the number one is claimed (else it would be the number
     # one), so its place is 1 + the claimed open tickets above it: a scan of the small
     # `ticket_claimed_rank` index, which PostgreSQL prefers even with a correlated bound.
-    claimed_ahead = (
-        Ticket.objects.filter(OPEN, assignee__isnull=False)
-        .filter(_ahead_of(OuterRef("rank_key"), OuterRef("pk")))
-        .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
+    claimed_ahead = _count(
+        Ticket.objects.filter(OPEN, assignee__isnull=False).filter(
+            _ahead_of(OuterRef("rank_key"), OuterRef("pk"))
+        )
     )
     return number_one_candidates().annotate(
         claimed_ahead=Subquery(claimed_ahead, output_field=IntegerField())
@@ -90,13 +93,7 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
 # GET /queue/next/ is the hottest read: one statement, compiled once (triage.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
-    lambda rank_key, pk: (
-        Ticket.objects.filter(OPEN)
-        .filter(_ahead_of(rank_key, pk))
-        .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
-    ),
+    lambda rank_key, pk: _count(Ticket.objects.filter(OPEN).filter(_ahead_of(rank_key, pk))),
     rank_key=str,
     pk=int,
 )

@@ -1,4 +1,4 @@
-"""Hot reads whose SQL is compiled once: querysets built with named string parameters.
+"""Hot reads whose SQL is compiled once: querysets built with named parameters.
 
 Building and compiling a queryset costs about a millisecond of Python on this project's
 machine, far more than PostgreSQL takes to answer the hottest reads (token authentication,
@@ -53,7 +53,7 @@ class Precompiled(Generic[M]):
 
     `params` names each parameter's type, `str` or `int`. A parameter must be compared as it
     is (equal, less than: a token key, a rank), never transformed (`icontains` wraps it in
-    wildcards): compiling checks that each placeholder reaches the SQL unchanged, once.
+    wildcards): compiling checks that each placeholder reaches the SQL unchanged.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **params: type) -> None:
