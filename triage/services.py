@@ -235,10 +235,21 @@ def ticket_create_once(*, request_key: str, by: User, **fields) -> tuple[Ticket,
             existing = ticket_filed_with(request_key=request_key, by=by)
             if existing is None:
                 raise
-    sent = (fields["title"], fields.get("description", ""), fields["source"], fields["account"])
-    if sent != (existing.title, existing.description, existing.source, existing.account) or (
-        fields.get("severity", "") != existing.reported_severity
-    ):
+    sent = (
+        fields["title"],
+        fields.get("description", ""),
+        fields["source"],
+        fields["account"],
+        fields.get("severity", ""),
+    )
+    filed = (
+        existing.title,
+        existing.description,
+        existing.source,
+        existing.account,
+        existing.reported_severity,
+    )
+    if sent != filed:
         raise Conflict(
             f"This Idempotency-Key already filed ticket #{existing.pk} with other content: "
             "use a new key for a new ticket."
