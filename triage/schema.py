@@ -8,7 +8,7 @@ from what the operation has, so no view can forget one:
 - 400 when it reads a request body or query parameters (bad input),
 - 401 and 403 when it needs a signed-in caller (every API operation does),
 - 404 when its path names an object (`{id}`, `{username}`, `{figure}`),
-- 429 when its view has throttles (none yet; the hook picks them up when they come).
+- 429 when its view has throttles (every API view: DEFAULT_THROTTLE_CLASSES).
 
 Every 4xx answer gets a JSON body schema: `Error` (`{"detail": ...}`) or, for 400,
 `FieldErrors` (field name -> messages, as DRF and `triage.apis.exception_handler` answer).

@@ -151,7 +151,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's 400/401/403/404 (and 429 once views throttle), documented in one place.
+    # Every operation's 400/401/403/404/429, documented in one place (triage.schema).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "triage.schema.add_error_responses",
