@@ -108,9 +108,56 @@ def celery_worker(transactional_db, redis_url):
             break
         time.sleep(1)
     require(bool(replies), "needs a running Celery worker (see README: 'Tests with a worker')")
+    from celery import signals
+
+    published: list[str] = []
+
+    def remember(headers=None, **_kwargs):
+        if headers and headers.get("id"):
+            published.append(headers["id"])
+
+    signals.after_task_publish.connect(remember, weak=False)
     app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager = True
+        signals.after_task_publish.disconnect(remember)
+        # The worker may still be running (and holding row locks for) a task the test sent
+        # without waiting for it; flushing the database under it deadlocks the teardown.
+        wait_for_tasks(app, published)
+
+
+def wait_for_tasks(app, task_ids: list[str], timeout: float = 60.0) -> None:
+    """Wait until the real worker has finished every task in `task_ids` (or fail).
+
+    With late acknowledgement (CELERY_TASK_ACKS_LATE) a message stays in the broker, queued or
+    in the Redis transport's `unacked` hash, until its task has returned and committed.
+    """
+    if not task_ids:
+        return
+    import json
+
+    import redis
+
+    wanted = set(task_ids)
+    client = redis.Redis.from_url(app.conf.broker_url)
+    queue = app.conf.task_default_queue
+
+    def in_flight() -> set[str]:
+        ids = set()
+        for raw in client.lrange(queue, 0, -1):
+            ids.add(json.loads(raw).get("headers", {}).get("id"))
+        for raw in client.hvals("unacked"):
+            message = json.loads(raw)[0]
+            ids.add(message.get("headers", {}).get("id"))
+        return ids & wanted
+
+    deadline = time.monotonic() + timeout
+    while in_flight():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the worker did not finish {sorted(in_flight())} in {timeout}s")
+        time.sleep(0.1)
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):
