@@ -39,11 +39,11 @@ OPEN = ["new", "triaged", "in_progress", "waiting_on_customer", "escalated"]
 
 def build(count: int, rng: random.Random, days: int) -> dict:
     """Bulk-create `count` tickets over `days` days with events and clocks; return row counts."""
+    from shared.hours import ALWAYS_OPEN
     from tests.factories import UserFactory
     from triage import priority as engine
     from triage import sla
     from triage.clocks import goal_target, plan_clocks
-    from triage.hours import ALWAYS_OPEN
     from triage.models import Account, SlaClock, Ticket, TicketEvent
     from triage.selectors import sla_book
 

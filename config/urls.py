@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 
 api_v1 = [
     path("", include("triage.urls")),
+    path("", include("shared.urls")),
     path("", include("queues.urls")),
     path("presales/", include("presales.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +31,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("", include("shared.web_urls")),
     path("", include("triage.web_urls")),
     path("", include("queues.web_urls")),
     path("presales/", include("presales.web_urls")),
@@ -39,4 +41,4 @@ urlpatterns = [
 # A lost database raised inside a middleware answers 503 like one raised in a view.
 handler500 = "config.availability.server_error"
 # Unknown URLs under /api/ answer JSON like the rest of the API; the site keeps its HTML page.
-handler404 = "triage.apis.not_found"
+handler404 = "shared.api.not_found"

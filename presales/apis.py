@@ -20,7 +20,7 @@ from presales.serializers import (
     TicketOut,
 )
 from queues.selectors import positions_of
-from triage import roles
+from shared import roles
 from triage.apis import CONFLICT, ticket_response, visible_tickets
 
 CE_SUPPORT_LEADERSHIP = roles.role_permission(roles.CE, roles.SUPPORT, roles.LEADERSHIP)

@@ -19,7 +19,7 @@ from presales.models import (
     PresalesRequest,
 )
 from presales.services import reminder_hours
-from triage import roles
+from shared import roles
 from triage.models import EventKind, Ticket, TicketEvent
 
 

@@ -15,8 +15,8 @@ from presales.models import (
     PresalesException,
     PresalesRequest,
 )
+from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.models import Account, Status, Ticket, Tier
-from triage.serializers import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.serializers import TicketOut as TicketOut
 
 # Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (the ticket fields carry plain values).

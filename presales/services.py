@@ -23,11 +23,11 @@ from presales.models import (
     PresalesException,
     PresalesRequest,
 )
-from triage import roles
-from triage.errors import Conflict, invalid
+from shared import roles
+from shared.errors import Conflict, invalid
+from shared.validation import split_links
 from triage.models import Account, EventKind, Source, Ticket, Tier
 from triage.services import account_create, event_record, ticket_create
-from triage.validation import split_links
 
 REQUIRED_TEXT = {
     "summary": "Give a one-line summary of the issue.",

@@ -19,10 +19,10 @@ from presales.forms import (
 )
 from queues.models import NoticeStatus
 from queues.selectors import ticket_notices
-from triage import roles
+from shared import roles
+from shared.errors import Conflict
+from shared.forms import add_service_errors
 from triage.apis import visible_tickets
-from triage.errors import Conflict
-from triage.forms import add_service_errors
 
 
 @login_required

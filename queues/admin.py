@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from queues import services
 from queues.models import Absence, LevelThreshold, LoadEpisode, Notice, NoticeSwitch, StaffProfile
-from triage.admin import NoDeleteAdmin
+from shared.admin import NoDeleteAdmin
 
 
 @admin.register(StaffProfile)

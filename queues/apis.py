@@ -14,16 +14,11 @@ from rest_framework.views import APIView
 
 from queues import rota, selectors, services
 from queues.models import Region
-from triage import roles
+from shared import roles
+from shared.api import InputSerializer, StrictCharField, StrictChoiceField
+from shared.pagination import MAX_LIMIT, page_params
 from triage.apis import ticket_response
-from triage.pagination import MAX_LIMIT, page_params
-from triage.serializers import (
-    InputSerializer,
-    QueueEntryOut,
-    StrictCharField,
-    StrictChoiceField,
-    TicketOut,
-)
+from triage.serializers import QueueEntryOut, TicketOut
 
 NO_TICKET = OpenApiResponse(description="No unclaimed open ticket.")
 

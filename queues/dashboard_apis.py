@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from queues import dashboard
-from triage import roles
+from shared import roles
 
 # Leadership owns the dashboard; support may read the same figures (read-only: GET only).
 DashboardReaders = roles.role_permission(roles.LEADERSHIP, roles.SUPPORT)

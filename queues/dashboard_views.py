@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from queues import dashboard
-from triage import roles
+from shared import roles
 
 
 def _require_leadership(user) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from queues.models import StaffProfile
-from triage.roles import SUPPORT, ensure_groups
+from shared.roles import SUPPORT, ensure_groups
 
 WEEKDAYS = range(5)
 DEMO_PASSWORD = "triage-demo"  # noqa: S105 - a laptop demo, as seed_demo

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from queues import load as load_rules
 from queues.rota import REGIONS, Engineer
-from triage.hours import WeeklyHours, parse_spans
+from shared.hours import WeeklyHours, parse_spans
 
 
 class Region(models.TextChoices):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from triage.hours import require_aware
+from shared.hours import require_aware
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from triage.hours import WeeklyHours, merge_intervals, require_aware, subtract_intervals
+from shared.hours import WeeklyHours, merge_intervals, require_aware, subtract_intervals
 
 REGIONS = ("emea", "americas", "other")
 _TICK = timedelta(microseconds=1)

@@ -37,9 +37,9 @@ from queues.models import (
     StaffProfile,
 )
 from queues.rota import Engineer
-from triage import roles
+from shared import roles
+from shared.precompiled import Precompiled
 from triage.models import OPEN, Source, Status, Ticket
-from triage.precompiled import Precompiled
 
 
 def open_queue() -> QuerySet[Ticket]:
@@ -90,7 +90,7 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
     )[:1]
 
 
-# GET /queue/next/ is the hottest read: one statement, compiled once (triage.precompiled).
+# GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
     lambda rank_key, pk: _count(Ticket.objects.filter(OPEN).filter(_ahead_of(rank_key, pk))),

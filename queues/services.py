@@ -38,9 +38,9 @@ from queues.selectors import (
     support_staff,
     unclaimed_queue,
 )
-from triage import roles
-from triage.errors import invalid
-from triage.hours import parse_spans, spans_to_rows
+from shared import roles
+from shared.errors import invalid
+from shared.hours import parse_spans, spans_to_rows
 from triage.models import EventKind, Status, Ticket
 from triage.services import event_record
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from queues import selectors, services
 from queues.forms import AbsenceForm, HoursForm, NoticeSwitchForm
 from queues.models import Notice, NoticeStatus
-from triage import roles
+from shared import roles
 
 
 def _editable_row(request, username: str) -> selectors.StaffRow:

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from shared.roles import ensure_groups
 from triage import services
 from triage.models import Account, Ticket
-from triage.roles import ensure_groups
 
 
 class UserFactory(factory.django.DjangoModelFactory):

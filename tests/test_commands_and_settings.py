@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
+from shared.roles import roles_of
 from triage.models import OPEN_STATUSES, Account, Ticket
-from triage.roles import roles_of
 
 ROOT = Path(__file__).resolve().parent.parent
 

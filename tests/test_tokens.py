@@ -27,7 +27,7 @@ def with_key(key: str):
 def test_a_user_revokes_their_own_token_which_then_gets_401(sam_support, sofia_support, caplog):
     sam, sofia = with_key(token_for(sam_support)), with_key(token_for(sofia_support))
     assert sam.get("/api/v1/queue/").status_code == 200
-    with caplog.at_level(logging.INFO, logger="triage.tokens"):
+    with caplog.at_level(logging.INFO, logger="shared.tokens"):
         assert sam.post(REVOKE).status_code == 204
     assert sam.get("/api/v1/queue/").status_code == 401
     assert sam.post(REVOKE).status_code == 401
@@ -44,7 +44,7 @@ def test_a_ce_may_revoke_their_own_token_too(cara_ce):
 def test_leadership_revokes_anyones_token(sam_support, lee_leadership, caplog):
     sam = with_key(token_for(sam_support))
     lee = with_key(token_for(lee_leadership))
-    with caplog.at_level(logging.INFO, logger="triage.tokens"):
+    with caplog.at_level(logging.INFO, logger="shared.tokens"):
         assert lee.post("/api/v1/auth/tokens/sam/revoke/").status_code == 204
     assert sam.get("/api/v1/queue/").status_code == 401
     assert lee.get("/api/v1/queue/").status_code == 200
@@ -63,7 +63,7 @@ def test_support_cannot_revoke_someone_elses_token(sam_support, sofia_support):
 def test_revoke_token_command(sam_support, caplog):
     key = token_for(sam_support)
     out = io.StringIO()
-    with caplog.at_level(logging.INFO, logger="triage.tokens"):
+    with caplog.at_level(logging.INFO, logger="shared.tokens"):
         call_command("revoke_token", "sam", stdout=out)
     assert "Revoked the API token of sam." in out.getvalue()
     assert with_key(key).get("/api/v1/queue/").status_code == 401

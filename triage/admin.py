@@ -1,13 +1,7 @@
 from django.contrib import admin
 
+from shared.admin import NoDeleteAdmin
 from triage.models import Account, SlaCalendar, SlaTarget, Ticket, TicketEvent
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Nothing is hard-deleted: close or resolve instead."""
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Account)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.defaults import page_not_found
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -15,11 +12,10 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from queues.selectors import position_of
-from triage import roles, services
-from triage.errors import Conflict
+from shared import roles
+from triage import services
 from triage.models import Account, Source, Ticket
 from triage.selectors import ticket_timeline
 from triage.serializers import (
@@ -35,30 +31,6 @@ from triage.serializers import (
 )
 
 CONFLICT = OpenApiResponse(description="The change does not fit the ticket's current state.")
-
-
-def exception_handler(exc, context):
-    """Answer service errors like DRF's own: 400 with field messages, 409 for state conflicts."""
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            data = {field: [str(m) for m in errors] for field, errors in exc.message_dict.items()}
-        else:
-            data = {"non_field_errors": exc.messages}
-        return Response(data, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Conflict):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    return drf_exception_handler(exc, context)
-
-
-def not_found(request, exception=None):
-    """Answer an unknown URL: JSON under /api/ (the API's 404 body), the HTML page elsewhere.
-
-    A path that no route matches (`/api/v1/tickets/abc/`) never reaches DRF, so without this
-    an API client would get the site's HTML page where the schema promises JSON.
-    """
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
-    return page_not_found(request, exception)
 
 
 def tickets_with_relations():

@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from shared.hours import ALWAYS_OPEN, WeeklyHours
 from triage import sla
-from triage.hours import ALWAYS_OPEN, WeeklyHours
 from triage.models import (
     WARNED_CLOCKS,
     ClockKind,

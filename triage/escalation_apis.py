@@ -9,9 +9,9 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared import roles
 from triage import escalation_selectors as selectors
 from triage import escalation_services as services
-from triage import roles
 from triage.apis import CONFLICT, _ticket_for
 from triage.escalation_serializers import AnswerIn, DecisionIn, EscalationIn, EscalationOut
 from triage.models_escalation import Escalation, EscalationState

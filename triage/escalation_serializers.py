@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.models_escalation import Decision, Escalation, EscalationDecision, Urgency
-from triage.serializers import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 
 MAX_TEXT = 10000
 

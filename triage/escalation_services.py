@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from triage import roles
-from triage.errors import Conflict, invalid
+from shared import roles
+from shared.errors import Conflict, invalid
+from shared.validation import split_links
 from triage.models import EventKind, Level, Status, Ticket
 from triage.models_escalation import (
     DECISION_STATE,
@@ -22,7 +23,6 @@ from triage.models_escalation import (
     Urgency,
 )
 from triage.services import TRANSITIONS, event_record, ticket_set_status
-from triage.validation import split_links
 
 # Engineering drops everything only for these ticket priorities (seed: "Priority assignment").
 DROP_EVERYTHING_PRIORITIES = frozenset({Level.P0, Level.P1})

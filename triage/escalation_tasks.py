@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from triage import roles
+from shared import roles
 from triage.models_escalation import Decision, EscalationDecision
 
 

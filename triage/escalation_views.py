@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from queues.selectors import positions_of
+from shared import roles
+from shared.errors import Conflict
+from shared.forms import add_service_errors
 from triage import escalation_selectors as selectors
 from triage import escalation_services as services
-from triage import roles
 from triage.apis import visible_tickets
-from triage.errors import Conflict
 from triage.escalation_forms import AnswerForm, DecisionForm, EscalateForm
-from triage.forms import add_service_errors
 from triage.models_escalation import Decision, Escalation
 
 READERS = (roles.SUPPORT, roles.ENGINEERING, roles.LEADERSHIP)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 
+from shared import roles
 from triage import priority as engine
-from triage import roles
 from triage.models import Account, Level, Source, Status, Ticket, Tier
 
 MAX_REASON = 2000
@@ -156,15 +155,6 @@ class QueueFilterForm(forms.Form):
         choices=[("", "Everyone's"), ("unassigned", "Unassigned"), ("mine", "Mine")],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's errors on the form: each on its field, any others at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class ContactEmailForm(forms.Form):

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from shared.hours import WeeklyHours, parse_spans
 from triage import priority as engine
-from triage.hours import WeeklyHours, parse_spans
 
 
 class Tier(models.TextChoices):

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from triage import roles
-from triage.hours import WeeklyHours
+from shared import roles
+from shared.hours import WeeklyHours
 from triage.models import EventKind, SlaTarget, Ticket, TicketEvent
 
 

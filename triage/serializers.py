@@ -5,57 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
-from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from shared.api import (
+    MAX_REASON,
+    InputSerializer,
+    StrictCharField,
+    StrictChoiceField,
+    UsernameField,
+)
 from triage.models import Account, Deployment, Level, Source, Status, Ticket, TicketEvent, Tier
 
 ACCOUNT_TIERS = [t for t in Tier.values if t != Tier.INTERNAL]
-MAX_REASON = 2000
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers and booleans instead of turning them into text."""
-
-    default_error_messages = {"invalid": "Must be a string."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictChoiceField(serializers.ChoiceField):
-    default_error_messages = {
-        "invalid_choice": "“{input}” is not one of: {choices}.",
-    }
-
-    def __init__(self, choices, **kwargs):
-        super().__init__(choices, **kwargs)
-        self._names = ", ".join(str(c) for c in self.choices)
-
-    def fail(self, key, **kwargs):
-        if key == "invalid_choice":
-            kwargs = {**kwargs, "choices": self._names}
-        super().fail(key, **kwargs)
-
-
-class InputSerializer(serializers.Serializer):
-    """Refuse fields the endpoint does not take, so a typo is an error and not a silent no-op."""
-
-    def validate(self, attrs):
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return attrs
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError(
-                {"non_field_errors": ["Expected a JSON object with the fields as keys."]}
-            )
-        return super().to_internal_value(data)
 
 
 def _timezone_name(value: str) -> str:
@@ -97,23 +58,6 @@ class TriageIn(InputSerializer):
     reason = StrictCharField(
         max_length=MAX_REASON, required=False, default="", allow_blank=True, trim_whitespace=True
     )
-
-
-class UsernameField(serializers.SlugRelatedField):
-    """An active user by username. Text PostgreSQL cannot store (a NUL character) or longer than
-    any username is refused as a field error before the lookup, which would otherwise fail in
-    the database as a 500 (schemathesis found it)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs
-        )
-
-    def to_internal_value(self, data):
-        max_length = User._meta.get_field("username").max_length
-        if isinstance(data, str) and ("\x00" in data or len(data) > max_length):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:max_length])
-        return super().to_internal_value(data)
 
 
 class TicketPatchIn(InputSerializer):

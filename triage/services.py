@@ -11,9 +11,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from triage import clocks, roles, sla
+from shared import roles
+from shared.errors import Conflict, invalid
+from triage import clocks, sla
 from triage import priority as engine
-from triage.errors import Conflict, invalid
 from triage.models import (
     Account,
     EventKind,

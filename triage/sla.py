@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 
-from triage.hours import (
+from shared.hours import (
     ALWAYS_OPEN,
     Interval,
     WeeklyHours,

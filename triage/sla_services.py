@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from triage import roles
+from shared import roles
 from triage.models import WARNED_CLOCKS, ClockKind, EventKind, SlaClock, Ticket
 from triage.services import event_record
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage import apis, escalation_apis, token_views
+from triage import apis, escalation_apis
 
 urlpatterns = [
     path("accounts/", apis.AccountListApi.as_view(), name="api-accounts"),
@@ -28,15 +28,5 @@ urlpatterns = [
         "escalations/<int:pk>/answer/",
         escalation_apis.EscalationAnswerApi.as_view(),
         name="api-escalation-answer",
-    ),
-]
-
-# API tokens (issue 8): revoke your own; leadership revokes anyone's.
-urlpatterns += [
-    path("auth/token/revoke/", token_views.TokenRevokeApi.as_view(), name="api-token-revoke"),
-    path(
-        "auth/tokens/<str:username>/revoke/",
-        token_views.UserTokenRevokeApi.as_view(),
-        name="api-user-token-revoke",
     ),
 ]

@@ -7,13 +7,10 @@ a form, call one service or selector, and answer with a message.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +21,14 @@ from django.views.decorators.http import require_POST
 
 from queues.selectors import open_queue, position_of, positions_of
 from queues.services import queue_claim
+from shared import roles
+from shared.errors import Conflict
+from shared.forms import add_service_errors
+from shared.web import signed_in, staff_required
 from triage import priority as engine
-from triage import roles, services
+from triage import services
 from triage.apis import visible_tickets
 from triage.clocks import with_sla_clock
-from triage.errors import Conflict
 from triage.forms import (
     STATUS_ACTIONS,
     AssignForm,
@@ -39,7 +39,6 @@ from triage.forms import (
     StatusForm,
     TicketCreateForm,
     TriageForm,
-    add_service_errors,
 )
 from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
 from triage.selectors import search_text, ticket_timeline
@@ -47,35 +46,6 @@ from triage.selectors import search_text, ticket_timeline
 PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 100
 ACCOUNT_CHOICES = 20
-
-
-def signed_in(view):
-    """Like login_required; an htmx poll after sign-out makes the browser load the sign-in page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated and request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = f"{reverse('login')}?next={request.path}"
-            return response
-        return login_required(view)(request, *args, **kwargs)
-
-    return wrapper
-
-
-def staff_required(view):
-    """Let support, leadership and engineering in."""
-    return signed_in(_require_staff(view))
-
-
-def _require_staff(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles.is_staff_role(request.user):
-            raise PermissionDenied("Only support, leadership and engineering can open this page.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -455,22 +425,3 @@ def account_detail(request, pk: int):
         },
         status=400 if contact_form.errors else 200,
     )
-
-
-# --- Signing in and out ----------------------------------------------------------------------
-
-
-class SignInView(auth_views.LoginView):
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"Signed in as {form.get_user().username}.")
-        return response
-
-
-class SignOutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        messages.info(request, "You are signed out.")
-        return response

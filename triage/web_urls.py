@@ -1,10 +1,8 @@
 from django.urls import path
 
-from triage import token_views, views
+from triage import views
 
 urlpatterns = [
-    path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("queue/claim/", views.claim_next, name="queue-claim"),
     path("tickets/new/", views.ticket_new, name="ticket-new"),
@@ -18,6 +16,3 @@ urlpatterns = [
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
 ]
-
-# The user's own API token (issue 8).
-urlpatterns += [path("me/token/", token_views.api_token, name="my-token")]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",  # sign-in lockout (the "Access" block at the end of this file)
+    "shared",
     "triage",
     "queues",
     "presales",
@@ -121,19 +122,19 @@ NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated API call answers 401 with WWW-Authenticate.
-        "triage.authentication.TokenWithRolesAuthentication",
+        "shared.authentication.TokenWithRolesAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["triage.roles.IsStaffRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["shared.roles.IsStaffRole"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "triage.apis.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "triage.pagination.PagePagination",
+    "EXCEPTION_HANDLER": "shared.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "shared.pagination.PagePagination",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles: see the "Access" block at the end of this file.
-    "DEFAULT_THROTTLE_CLASSES": ["triage.access.UserThrottle", "triage.access.AnonThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["shared.access.UserThrottle", "shared.access.AnonThrottle"],
     # Who the caller is for the anonymous throttle: REMOTE_ADDR, not a client-chosen
     # X-Forwarded-For (set NUM_PROXIES behind that many trusted proxies).
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
@@ -151,10 +152,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's 400/401/403/404/429, documented in one place (triage.schema).
+    # Every operation's 400/401/403/404/429, documented in one place (shared.schema).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "triage.schema.add_error_responses",
+        "shared.schema.add_error_responses",
     ],
     # p0..p3 is one scale for severities and priorities: name it once in the schema.
     "ENUM_NAME_OVERRIDES": {
@@ -262,7 +263,7 @@ AXES_RESET_ON_SUCCESS = True  # five failures in a row, not five in the cool-off
 # The pause is a fixed 15 minutes from the lock, as the lockout page says: trying again while
 # paused does not start it over.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "triage.access.lockout_response"  # our page, in our words
+AXES_LOCKOUT_CALLABLE = "shared.access.lockout_response"  # our page, in our words
 # API throttles (DRF, over Django's cache: no database query). Empty switches one off. The
 # cache is per process (LocMemCache), so the effective limit is the rate × gunicorn workers.
 API_THROTTLE_USER = env("API_THROTTLE_USER", default="2000/min")

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from presales import selectors
-from triage import roles
+from shared import roles
 
 register = template.Library()
 

@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
+from shared.roles import ensure_groups
 from tests.conftest import api_client
 from tests.presales.conftest import file_request
-from triage.roles import ensure_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from queues.rota import (
     planned_at,
     working_at,
 )
-from triage.hours import WeeklyHours, parse_spans
+from shared.hours import WeeklyHours, parse_spans
 
 LA = ZoneInfo("America/Los_Angeles")
 BERLIN = ZoneInfo("Europe/Berlin")

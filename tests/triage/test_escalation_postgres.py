@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db import connections
 
+from shared.errors import Conflict
 from tests.factories import TicketFactory, UserFactory
 from triage import escalation_services as services
-from triage.errors import Conflict
 from triage.models import EventKind
 from triage.models_escalation import Escalation
 from triage.services import ticket_triage

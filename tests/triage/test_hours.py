@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.hours import (
+from shared.hours import (
     ALWAYS_OPEN,
     WeeklyHours,
     WeeklySpan,

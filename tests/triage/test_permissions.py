@@ -24,13 +24,13 @@ def test_session_auth_works_for_the_browser(client, sam_support):
 
 
 def test_token_auth_reads_roles_in_the_same_query(sam_support, django_assert_num_queries):
+    from shared.authentication import TokenWithRolesAuthentication
     from tests.factories import token_for
-    from triage.authentication import TokenWithRolesAuthentication
 
     key = token_for(sam_support)
     with django_assert_num_queries(1):
         user, _ = TokenWithRolesAuthentication().authenticate_credentials(key)
-    from triage.roles import roles_of
+    from shared.roles import roles_of
 
     assert roles_of(user) == {"support"}
 

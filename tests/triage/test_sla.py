@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.hours import ALWAYS_OPEN, WeeklyHours, WeeklySpan
+from shared.hours import ALWAYS_OPEN, WeeklyHours, WeeklySpan
 from triage.sla import (
     ENTERPRISE_24X5,
     TEAM_BUSINESS_DAYS,

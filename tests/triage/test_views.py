@@ -102,7 +102,7 @@ def test_queue_marks_pinned_tickets(sam, sam_support):
 
 
 def test_queue_due_countdown_shows_near_breach_and_breached():
-    from triage.templatetags.triage_ui import countdown
+    from shared.templatetags.ui import countdown
 
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     assert "due-near" in countdown(now + timedelta(minutes=20), now)

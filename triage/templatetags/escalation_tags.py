@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from triage import roles
+from shared import roles
 from triage.escalation_forms import AnswerForm, EscalateForm
 from triage.escalation_selectors import ticket_escalations
 from triage.models import Status

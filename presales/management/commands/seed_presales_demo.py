@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from presales import services
 from presales.models import PresalesRequest
+from shared.roles import ensure_groups
 from triage.models import Account
-from triage.roles import ensure_groups
 
 REQUESTS = [
     ("Northwind Labs", "SAML login loops back to the sign-in page", "select_users", 1),

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from shared.roles import ensure_groups
 from triage import services
 from triage.models import Account, Ticket
 from triage.priority import suggested_priority
-from triage.roles import ensure_groups
 from triage.selectors import sla_book
 
 DEMO_PASSWORD = "triage-demo"  # noqa: S105 - a laptop demo; printed on purpose

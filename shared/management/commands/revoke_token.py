@@ -1,7 +1,7 @@
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.tokens import token_revoke
+from shared.tokens import token_revoke
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from triage import roles
-from triage.tokens import token_of, token_revoke, token_rotate
+from shared import roles
+from shared.tokens import token_of, token_revoke, token_rotate
 
 NO_CONTENT = OpenApiResponse(description="Revoked (or there was no token): it no longer works.")
 

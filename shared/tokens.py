@@ -1,7 +1,7 @@
 """API tokens: create, rotate and revoke, each logged with who did it to whose token.
 
 A token is a credential, not business data: revoking deletes the authtoken row (DRF keeps one
-per user) and leaves a log line, so `triage.authentication` stays one query per API call.
+per user) and leaves a log line, so `shared.authentication` stays one query per API call.
 """
 
 from __future__ import annotations

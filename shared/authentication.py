@@ -5,11 +5,11 @@ from django.db.models import F
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from triage.precompiled import Precompiled
-from triage.roles import ROLES
+from shared.precompiled import Precompiled
+from shared.roles import ROLES
 
 # This runs on every API call: one row per group of the token's user (or one with no group),
-# compiled once (triage.precompiled), because compiling it per call cost more than the round
+# compiled once (shared.precompiled), because compiling it per call cost more than the round
 # trip it saves (bench/queue.py).
 _USER_AND_ROLES = Precompiled(
     lambda key: User.objects.filter(auth_token__key=key).annotate(role_name=F("groups__name")),

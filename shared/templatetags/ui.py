@@ -82,6 +82,6 @@ def level_badge(level, kind="priority"):
 @register.simple_tag
 def user_roles(user):
     """Return the user's roles for navigation: `{% user_roles user as my_roles %}`."""
-    from triage.roles import roles_of
+    from shared.roles import roles_of
 
     return roles_of(user)

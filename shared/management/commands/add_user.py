@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from triage.roles import ROLES, ensure_groups
+from shared.roles import ROLES, ensure_groups
 
 
 class Command(BaseCommand):
