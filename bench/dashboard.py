@@ -41,10 +41,10 @@ def build(count: int, rng: random.Random, days: int) -> dict:
     """Bulk-create `count` tickets over `days` days with events and clocks; return row counts."""
     from shared.hours import ALWAYS_OPEN
     from tests.factories import UserFactory
-    from triage import priority as engine
-    from triage import sla
-    from triage.clocks import goal_target, plan_clocks
+    from triage import rank, sla
+    from triage.clock_plan import TEAM_GOAL, plan_clocks
     from triage.models import Account, SlaClock, Ticket, TicketEvent
+    from triage.priority import suggested_priority
     from triage.selectors import sla_book
 
     now = timezone.now()
@@ -63,7 +63,7 @@ def build(count: int, rng: random.Random, days: int) -> dict:
         age = now - created
         severity = "" if tier == "internal" else rng.choice(["p0", "p1", "p2", "p2", "p2"])
         source = {"internal": "internal", "presales": "presales"}.get(tier, "customer")
-        priority = engine.suggested_priority(source=source, tier=tier, severity=severity or None)
+        priority = suggested_priority(source=source, tier=tier, severity=severity or None)
         done = age > timedelta(days=2) and rng.random() < 0.9
         status = rng.choice(["resolved", "closed"]) if done else rng.choice(OPEN)
         answered = done or rng.random() < 0.5
@@ -85,10 +85,10 @@ def build(count: int, rng: random.Random, days: int) -> dict:
         )
         rule = book.rule(tier=tier, priority=priority)
         if source != "internal":
-            ticket.goal_due_at = created + goal_target()
+            ticket.goal_due_at = created + TEAM_GOAL
             ticket.due_at = sla.due_at(rule.hours, created, rule.target) if rule else None
             ticket.due_at = ticket.due_at or ticket.goal_due_at
-        ticket.rank_key = engine.rank_key(ticket.facts())
+        ticket.rank_key = rank.rank_key(ticket.facts())
         ticket._closed_at = created + (age * rng.random()) if done else None
         tickets.append(ticket)
     Ticket.objects.bulk_create(tickets, batch_size=2000)
@@ -110,7 +110,7 @@ def build(count: int, rng: random.Random, days: int) -> dict:
         if t.source == "internal":
             continue
         rule = book.rule(tier=t.tier, priority=t.priority)
-        hours, target = (rule.hours, rule.target) if rule else (ALWAYS_OPEN, goal_target())
+        hours, target = (rule.hours, rule.target) if rule else (ALWAYS_OPEN, TEAM_GOAL)
         for plan in plan_clocks(
             created_at=t.created_at,
             is_open=t.status in OPEN,

@@ -82,7 +82,7 @@ def _reset() -> None:
 
 def _seed(n_tickets: int, n_accounts: int, now: datetime) -> None:
     from queues.demo import seed_rota
-    from triage import priority as engine
+    from triage import rank
     from triage.models import Account, Ticket
 
     seed_rota()
@@ -115,7 +115,7 @@ def _seed(n_tickets: int, n_accounts: int, now: datetime) -> None:
             goal_due_at=created + timedelta(hours=2),
             due_at=created + timedelta(hours=2),
         )
-        ticket.rank_key = engine.rank_key(ticket.facts())
+        ticket.rank_key = rank.rank_key(ticket.facts())
         batch.append(ticket)
         if len(batch) == 10_000:
             Ticket.objects.bulk_create(batch)

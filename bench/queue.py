@@ -103,7 +103,7 @@ def build(n: int) -> float:
 
 
 def number_one_ms(samples: int = 300) -> tuple[float, float]:
-    from queues.selectors import queue_number_one
+    from triage.selectors import queue_number_one
 
     times = []
     for _ in range(samples):

@@ -47,7 +47,7 @@ BATCH = 5_000
 
 
 def build(n: int, engineers: list) -> None:
-    from triage import priority as engine
+    from triage import priority
     from triage.models import Account, Source, Status, Ticket
     from triage.selectors import sla_book
     from triage.services import ticket_refresh_rank
@@ -85,7 +85,7 @@ def build(n: int, engineers: list) -> None:
             created_at=created,
             updated_at=created,
         )
-        ticket.priority = engine.suggested_priority(
+        ticket.priority = priority.suggested_priority(
             source=source, tier=tier, severity=severity or None
         )
         if i % 20_000 == 0:

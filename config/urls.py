@@ -8,8 +8,10 @@ from drf_spectacular.views import (
 
 api_v1 = [
     path("", include("triage.urls")),
+    path("", include("escalations.urls")),
     path("", include("shared.urls")),
     path("", include("queues.urls")),
+    path("", include("dashboards.urls")),
     path("presales/", include("presales.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # CSP-friendly docs (config/csp.py): the swagger-ui init script is served from docs/?script,
@@ -34,8 +36,9 @@ urlpatterns = [
     path("", include("shared.web_urls")),
     path("", include("triage.web_urls")),
     path("", include("queues.web_urls")),
+    path("", include("dashboards.web_urls")),
     path("presales/", include("presales.web_urls")),
-    path("engineering/", include("triage.escalation_urls")),
+    path("engineering/", include("escalations.web_urls")),
 ]
 
 # A lost database raised inside a middleware answers 503 like one raised in a view.

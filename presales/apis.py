@@ -19,9 +19,9 @@ from presales.serializers import (
     PresalesRequestOut,
     TicketOut,
 )
-from queues.selectors import positions_of
 from shared import roles
-from triage.apis import CONFLICT, ticket_response, visible_tickets
+from triage.apis import CONFLICT, ticket_response
+from triage.selectors import positions_of, visible_tickets
 
 CE_SUPPORT_LEADERSHIP = roles.role_permission(roles.CE, roles.SUPPORT, roles.LEADERSHIP)
 SUPPORT_LEADERSHIP = roles.role_permission(roles.SUPPORT, roles.LEADERSHIP)

@@ -6,9 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from presales import requirements
 from presales.models import ExceptionKind, ImpactScope
-from presales.services import REQUIRED_TEXT, check_design_doc_links
-from triage.models import Account, Deployment, Tier
+from presales.selectors import prospect_accounts
+from triage.models import Deployment
 
 HELP = {
     "account": "The prospect this is for. Not listed? Leave this empty and name it below.",
@@ -24,14 +25,14 @@ HELP = {
 
 
 def _required(name: str) -> dict[str, str]:
-    return {"required": REQUIRED_TEXT[name]}
+    return {"required": requirements.REQUIRED[name]}
 
 
 class PresalesRequestForm(forms.Form):
     required_css_class = "required"
 
     account = forms.ModelChoiceField(
-        queryset=Account.objects.filter(tier=Tier.PRESALES).order_by("name"),
+        queryset=prospect_accounts(),
         required=False,
         empty_label="— choose a prospect —",
         help_text=HELP["account"],
@@ -46,7 +47,7 @@ class PresalesRequestForm(forms.Form):
     )  # fmt: skip
     summary = forms.CharField(
         label="Issue summary",
-        max_length=200,
+        max_length=requirements.SUMMARY_MAX,
         help_text=HELP["summary"],
         error_messages=_required("summary"),
     )
@@ -63,14 +64,14 @@ class PresalesRequestForm(forms.Form):
         error_messages=_required("steps_taken"),
     )
     impact_scope = forms.ChoiceField(
-        label="Impact",
+        label="Who is affected",
         choices=ImpactScope.choices,
         widget=forms.RadioSelect,
+        required="impact_scope" in requirements.REQUIRED,
         help_text=HELP["impact_scope"],
-        error_messages={"required": "Choose who is affected."},
     )
     impact = forms.CharField(
-        label="Impact in detail",
+        label="Impact",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=HELP["impact"],
         error_messages=_required("impact"),
@@ -89,11 +90,12 @@ class PresalesRequestForm(forms.Form):
     )
 
     def clean_design_doc_links(self) -> list[str]:
-        lines = self.cleaned_data["design_doc_links"].splitlines()
-        try:
-            return check_design_doc_links(lines)
-        except ValidationError as e:
-            raise ValidationError(e.message_dict["design_doc_links"]) from None
+        links, problem = requirements.design_doc_links(
+            self.cleaned_data["design_doc_links"].splitlines()
+        )
+        if problem:
+            raise ValidationError(problem)
+        return links
 
     def clean(self):
         data = super().clean()
@@ -128,7 +130,7 @@ class ExceptionRequestForm(forms.Form):
     )
     account = forms.ModelChoiceField(
         label="Prospect",
-        queryset=Account.objects.filter(tier=Tier.PRESALES).order_by("name"),
+        queryset=prospect_accounts(),
         empty_label="— choose a prospect —",
     )
     reason = forms.CharField(

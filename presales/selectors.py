@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,9 +19,20 @@ from presales.models import (
     PresalesException,
     PresalesRequest,
 )
-from presales.services import reminder_hours
 from shared import roles
-from triage.models import EventKind, Ticket, TicketEvent
+from triage.models import Account, EventKind, Ticket, TicketEvent
+from triage.priority import PROSPECT
+from triage.selectors import positions_of, ticket_visibility
+
+
+def reminder_hours() -> float:
+    """Return how long an engineer may stay in a trial channel before being reminded."""
+    return float(settings.PRESALES_CHANNEL_REMINDER_HOURS)
+
+
+def prospect_accounts() -> QuerySet[Account]:
+    """Return the prospects' accounts (R9: pre-sales work is for prospects), by name."""
+    return Account.objects.filter(tier=PROSPECT).order_by("name")
 
 
 def can_see_all_requests(user) -> bool:
@@ -28,10 +40,8 @@ def can_see_all_requests(user) -> bool:
 
 
 def requests_for(user) -> QuerySet[PresalesRequest]:
-    """Return the requests this user may read: a CE its own, support and leadership all.
-
-    Matches triage.apis.visible_tickets: a CE's request ticket has created_by = requested_by.
-    """
+    """Return the requests this user may read: those whose ticket the user may read
+    (triage.selectors.ticket_visibility): a CE its own, support and leadership all."""
     qs = PresalesRequest.objects.select_related(
         "account", "ticket__account", "ticket__assignee", "ticket__pinned_by", "requested_by"
     ).prefetch_related(
@@ -44,9 +54,11 @@ def requests_for(user) -> QuerySet[PresalesRequest]:
     )
     if can_see_all_requests(user):
         return qs.order_by("-created_at", "-ticket_id")
-    if roles.has_role(user, roles.CE):
-        return qs.filter(requested_by=user).order_by("-created_at", "-ticket_id")
-    return qs.none()
+    if not roles.has_role(user, roles.CE):
+        return qs.none()
+    return qs.filter(ticket_visibility(user, prefix="ticket__")).order_by(
+        "-created_at", "-ticket_id"
+    )
 
 
 def nearest_key_date(request: PresalesRequest, today: date | None = None) -> KeyDate | None:
@@ -152,7 +164,6 @@ def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
 
 def my_requests_rows(requests: list[PresalesRequest], today: date | None = None) -> list[dict]:
     """Pair each request with its queue position and nearest key date (one positions query)."""
-    from queues.selectors import positions_of
 
     today = today or timezone.localdate()
     positions = positions_of([r.ticket for r in requests])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from presales import requirements
 from presales.models import (
     ChannelEngagement,
     ExceptionEvent,
@@ -38,7 +39,7 @@ class PresalesRequestIn(InputSerializer):
     account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(), help_text="A prospect (tier presales) account id."
     )
-    summary = StrictCharField(max_length=200)
+    summary = StrictCharField(max_length=requirements.SUMMARY_MAX)
     attempted_and_expected = StrictCharField(max_length=20000)
     steps_taken = StrictCharField(max_length=20000)
     impact = StrictCharField(max_length=20000)
@@ -53,10 +54,8 @@ class PresalesRequestIn(InputSerializer):
     )  # fmt: skip
 
     def validate_account(self, account: Account) -> Account:
-        if account.tier != Tier.PRESALES:
-            raise serializers.ValidationError(
-                f"{account.name} is a {account.tier} customer; a request needs a prospect account."
-            )
+        if problem := requirements.prospect_problem(account.name, account.tier):
+            raise serializers.ValidationError(problem)
         return account
 
 

@@ -5,25 +5,25 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError as BrokerError
 
-from presales import services
+from presales import notify
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task
 def exception_notify_request(exception_id: int) -> bool:
-    return services.exception_notify_request(exception_id=exception_id)
+    return notify.exception_notify_request(exception_id=exception_id)
 
 
 @shared_task
 def exception_notify_decision(exception_id: int) -> bool:
-    return services.exception_notify_decision(exception_id=exception_id)
+    return notify.exception_notify_decision(exception_id=exception_id)
 
 
 @shared_task
 def channel_reminders_send(ticket_id: int | None = None) -> int:
     """Periodic (CELERY_BEAT_SCHEDULE) and on resolve: remind engineers to leave channels."""
-    return services.channel_reminders_send(ticket_id=ticket_id)
+    return notify.channel_reminders_send(ticket_id=ticket_id)
 
 
 def on_ticket_status(ticket_id: int, status: str) -> None:

@@ -22,7 +22,7 @@ from queues.selectors import ticket_notices
 from shared import roles
 from shared.errors import Conflict
 from shared.forms import add_service_errors
-from triage.apis import visible_tickets
+from triage.selectors import visible_tickets
 
 
 @login_required

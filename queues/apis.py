@@ -18,6 +18,7 @@ from shared import roles
 from shared.api import InputSerializer, StrictCharField, StrictChoiceField
 from shared.pagination import MAX_LIMIT, page_params
 from triage.apis import ticket_response
+from triage.selectors import queue_number_one, queue_page
 from triage.serializers import QueueEntryOut, TicketOut
 
 NO_TICKET = OpenApiResponse(description="No unclaimed open ticket.")
@@ -54,21 +55,12 @@ class QueueApi(APIView):
         limit, offset = page_params(request)
         params = QueueParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        assigned = params.validated_data["assigned"]
-        tickets = selectors.open_queue()
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        # One row past the page says whether there is a next page, without counting the queue.
-        page = list(tickets[offset : offset + limit + 1])
-        has_next, page = len(page) > limit, page[:limit]
-        if assigned is None:
-            positions = {t.pk: offset + i + 1 for i, t in enumerate(page)}
-        else:
-            positions = selectors.positions_of(page)
-        entries = [{"position": positions[t.pk], "ticket": t} for t in page]
+        page = queue_page(limit=limit, offset=offset, assigned=params.validated_data["assigned"])
+        positions = {t.pk: position for position, t in page.rows}
+        entries = [{"position": position, "ticket": t} for position, t in page.rows]
         return Response(
             {
-                "next": _page_url(request, offset + limit, limit) if has_next else None,
+                "next": _page_url(request, offset + limit, limit) if page.has_next else None,
                 "previous": _page_url(request, max(offset - limit, 0), limit) if offset else None,
                 "results": QueueEntryOut(entries, many=True, context={"positions": positions}).data,
             }
@@ -78,7 +70,7 @@ class QueueApi(APIView):
 class QueueNextApi(APIView):
     @extend_schema(responses={200: TicketOut, 204: NO_TICKET})
     def get(self, request):
-        ticket = selectors.queue_number_one()
+        ticket = queue_number_one()
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         positions = {ticket.pk: ticket.position}

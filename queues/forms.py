@@ -1,8 +1,9 @@
-"""HTML forms for the rota page; validation of hours and zones is the service's."""
+"""HTML forms for the queue page's filters and the rota page (the services validate hours)."""
 
 from django import forms
 
 from queues.models import Region
+from triage.models import Level, Tier
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -72,3 +73,18 @@ class NoticeSwitchForm(forms.Form):
         label="Notices",
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; kept in the URL so a filtered view can be bookmarked and shared."""
+
+    priority = forms.ChoiceField(
+        required=False, choices=[("", "Any priority")] + list(Level.choices)
+    )
+    tier = forms.ChoiceField(required=False, choices=[("", "Any tier")] + list(Tier.choices))
+    show = forms.ChoiceField(
+        required=False,
+        label="Assigned",
+        choices=[("", "Everyone's"), ("unassigned", "Unassigned"), ("mine", "Mine")],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)

@@ -1,7 +1,12 @@
-"""The words of a proactive notice (R7): honest about the load, precise about the arrival.
+"""Proactive notices (R7): who gets one, where it goes, and its words.
 
-Pure code: instants and names in, text out. Times are shown in the customer's time zone when
-the account has one, else in UTC.
+Pure code: plain values in, decisions and text out. A customer *waits on us* when the next step
+is ours: customer and pre-sales work without its first substantive reply. Internal work never
+gets a notice. `queues.selectors.UNANSWERED` is the same rule as a database filter, so
+the outbox decides 100k tickets in one statement (a test checks the two agree).
+
+The words are honest about the load and precise about the arrival: times are shown in the
+customer's time zone when the account has one, else in UTC.
 """
 
 from __future__ import annotations
@@ -11,6 +16,27 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.hours import require_aware
+
+# Who is told (R7): work from these sources, open, and still without its first reply.
+WAITING_SOURCES = ("customer", "presales")
+
+
+def waits_for_notice(*, source: str, is_open: bool, first_response_at: datetime | None) -> bool:
+    """Return whether a ticket's customer is waiting on us for a first reply (R7)."""
+    return is_open and source in WAITING_SOURCES and first_response_at is None
+
+
+def notices_allowed(*, backed_up: bool, paused: bool) -> bool:
+    """Return whether notices go out now: only while backed up, and not paused by leadership."""
+    return backed_up and not paused
+
+
+def notice_recipient(*, source: str, contact: str, reporter: str, fallback: str) -> str:
+    """Return where a notice goes: the account's contact address; for a pre-sales ticket the CE
+    who filed it (CEs are the prospect's front line, R9); else whoever filed it; else the team's
+    fallback address, so a notice is never lost."""
+    first, second = (reporter, contact) if source == "presales" else (contact, reporter)
+    return first or second or fallback
 
 
 @dataclass(frozen=True)

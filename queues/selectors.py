@@ -1,4 +1,7 @@
-"""Reads of the ranked queue. The API and the pages share these; tests pin their query counts."""
+"""Reads for staffing, load and proactive notices (R7); tests pin their query counts.
+
+The ranked queue's reads live in `triage.selectors`.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Func,
-    IntegerField,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from queues import rota
+from queues import notices, rota
 from queues.load import DEFAULT_RULES, LevelRule, LoadResult, capacity_level
 from queues.models import (
     Absence,
@@ -38,118 +26,8 @@ from queues.models import (
 )
 from queues.rota import Engineer
 from shared import roles
-from shared.precompiled import Precompiled
 from triage.models import OPEN, Source, Status, Ticket
-
-
-def open_queue() -> QuerySet[Ticket]:
-    """Return open work in rank order (R4): the partial index `ticket_open_rank` serves it."""
-    return (
-        Ticket.objects.filter(OPEN)
-        .select_related("account", "assignee", "pinned_by")
-        .order_by("rank_key", "id")
-    )
-
-
-def unclaimed_queue() -> QuerySet[Ticket]:
-    """Return open work nobody has claimed, in rank order (index `ticket_unclaimed_rank`)."""
-    return open_queue().filter(assignee__isnull=True)
-
-
-def number_one_candidates() -> QuerySet[Ticket]:
-    """Return unclaimed open work in rank order, without joins (the number one's query).
-
-    An unclaimed ticket has no assignee, the API shows the account by id, and a pin's author
-    is read only for pinned tickets: this is the hottest query of the app.
-    """
-    return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id")
-
-
-def _ahead_of(rank_key, pk) -> Q:
-    """Tickets that rank above (rank_key, pk): values, or OuterRefs in a subquery. The leading
-    `rank_key <= …` is logically redundant: it bounds PostgreSQL's scan of a rank index."""
-    return Q(rank_key__lte=rank_key) & (Q(rank_key__lt=rank_key) | Q(id__lt=pk))
-
-
-def _count(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """One row, one column: how many tickets (COUNT without GROUP BY, usable as a subquery)."""
-    return tickets.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
-
-
-def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
-    # Every open ticket that ranks above the number one is claimed (else it would be the number
-    # one), so its place is 1 + the claimed open tickets above it: a scan of the small
-    # `ticket_claimed_rank` index, which PostgreSQL prefers even with a correlated bound.
-    claimed_ahead = _count(
-        Ticket.objects.filter(OPEN, assignee__isnull=False).filter(
-            _ahead_of(OuterRef("rank_key"), OuterRef("pk"))
-        )
-    )
-    return number_one_candidates().annotate(
-        claimed_ahead=Subquery(claimed_ahead, output_field=IntegerField())
-    )[:1]
-
-
-# GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
-_NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
-_AHEAD = Precompiled(
-    lambda rank_key, pk: _count(Ticket.objects.filter(OPEN).filter(_ahead_of(rank_key, pk))),
-    rank_key=str,
-    pk=int,
-)
-
-
-def queue_number_one() -> Ticket | None:
-    """Return the number one unclaimed ticket, or None when there is none.
-
-    Its place in the open queue is on it as `position`: claimed work can rank above it.
-    """
-    rows = _NUMBER_ONE.rows()
-    if not rows:
-        return None
-    ticket = rows[0]
-    ticket.position = ticket.claimed_ahead + 1
-    return ticket
-
-
-def position_of(ticket: Ticket) -> int | None:
-    """Return the ticket's 1-based place in the open queue, or None once it is closed."""
-    if not ticket.is_open:
-        return None
-    return _AHEAD.value(rank_key=ticket.rank_key, pk=ticket.pk) + 1
-
-
-def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
-    """Return open tickets' places in the open queue, in one query whatever their number.
-
-    One pass over the open tickets ranked above the last of them puts each in a bucket: the
-    first of the given tickets it ranks above. A CASE stops at its first true branch, so a
-    deep page costs about one comparison per ticket ahead, not one per ticket per row.
-    """
-    ordered = sorted((t for t in tickets if t.is_open), key=lambda t: (t.rank_key, t.pk))
-    if not ordered:
-        return {}
-    last = ordered[-1]
-    bucket = Case(
-        *[When(_ahead_of(t.rank_key, t.pk), then=Value(i)) for i, t in enumerate(ordered)],
-        output_field=IntegerField(),
-    )
-    counts = dict(
-        Ticket.objects.filter(OPEN)
-        .filter(_ahead_of(last.rank_key, last.pk))
-        .order_by()
-        .annotate(bucket=bucket)
-        .values_list("bucket")
-        .annotate(n=Count("id"))
-    )
-    positions, ahead = {}, 0
-    for i, ticket in enumerate(ordered):
-        ahead += counts.get(i, 0)
-        positions[ticket.pk] = ahead + 1
-    return positions
-
-
-# --- Staffing, load and notices (R7) ------------------------------------------------------
+from triage.selectors import team_goal
 
 
 @dataclass(frozen=True)
@@ -196,8 +74,8 @@ class QueueHealth:
         return None if self.result.load is None else round(self.result.load, 2)
 
 
-WAITING_SOURCES = (Source.CUSTOMER, Source.PRESALES)
-UNANSWERED = OPEN & Q(source__in=WAITING_SOURCES, first_response_at__isnull=True)
+# R7's "waits on us" (queues.notices.waits_for_notice) as a filter on open tickets.
+UNANSWERED = OPEN & Q(source__in=notices.WAITING_SOURCES, first_response_at__isnull=True)
 
 
 def support_staff(*, absences_after: datetime | None = None) -> list[StaffRow]:
@@ -210,11 +88,10 @@ def support_staff(*, absences_after: datetime | None = None) -> list[StaffRow]:
     if absences_after is not None:
         absences = absences.filter(end__gt=absences_after)
     users = (
-        User.objects.filter(groups__name=roles.SUPPORT, is_active=True)
+        roles.support_users()
         .select_related("staff_profile")
         .prefetch_related(Prefetch("absences", queryset=absences, to_attr="open_absences"))
         .order_by("username")
-        .distinct()
     )
     rows = []
     for user in users:
@@ -224,6 +101,28 @@ def support_staff(*, absences_after: datetime | None = None) -> list[StaffRow]:
             profile = StaffProfile(user=user)  # unsaved default: UTC, other region, no hours
         rows.append(StaffRow(user=user, profile=profile, absences=tuple(user.open_absences)))
     return rows
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """The support engineers around an instant: their rows, the rota's values, the next arrival."""
+
+    at: datetime
+    staff: list[StaffRow]
+    engineers: list[Engineer]
+    next_arrival_at: datetime | None
+
+
+def staffing_at(at: datetime) -> Staffing:
+    """Return who is on the rota around `at` and when the next engineer arrives (R7).
+
+    Absences that ended before the previous day cannot affect `at` or later: they are skipped.
+    """
+    staff = support_staff(absences_after=at - timedelta(days=1))
+    engineers = [row.engineer for row in staff]
+    return Staffing(
+        at=at, staff=staff, engineers=engineers, next_arrival_at=rota.next_arrival(engineers, at)
+    )
 
 
 def staff_member(username: str) -> StaffRow | None:
@@ -243,8 +142,7 @@ def level_rules() -> tuple[LevelRule, ...]:
 def queue_health(*, at: datetime | None = None) -> QueueHealth:
     """Return the load state with the rota evaluated at `at` (now by default). Four queries."""
     at = at or timezone.now()
-    staff = support_staff(absences_after=at - timedelta(days=1))
-    engineers = [row.engineer for row in staff]
+    staffing = staffing_at(at)
     rules = level_rules()
     counts = Ticket.objects.filter(OPEN).aggregate(
         active=Count("id", filter=~Q(status=Status.WAITING_ON_CUSTOMER)),
@@ -253,21 +151,20 @@ def queue_health(*, at: datetime | None = None) -> QueueHealth:
     )
     planned: dict[str, int] = {}
     working: dict[str, int] = {}
-    for engineer in engineers:
+    for engineer in staffing.engineers:
         if rota.is_planned(engineer, at):
             planned[engineer.region] = planned.get(engineer.region, 0) + 1
             if rota.is_working(engineer, at):
                 working[engineer.region] = working.get(engineer.region, 0) + 1
     oldest = counts["oldest"]
     wait = max(at - oldest, timedelta(0)) if oldest else None
-    goal = timedelta(minutes=settings.TEAM_FIRST_REPLY_GOAL_MINUTES)
     result = capacity_level(
         rules=rules,
         planned=planned,
         working=working,
         active_cases=counts["active"],
         oldest_wait=wait,
-        goal=goal,
+        goal=team_goal(),
     )
     rule = next((r for r in rules if r.level == result.level), rules[-1])
     return QueueHealth(
@@ -279,7 +176,7 @@ def queue_health(*, at: datetime | None = None) -> QueueHealth:
         planned=sum(planned.values()),
         on_shift=sum(working.values()),
         oldest_wait_minutes=int(wait.total_seconds() // 60) if wait is not None else None,
-        next_arrival_at=rota.next_arrival(engineers, at),
+        next_arrival_at=staffing.next_arrival_at,
     )
 
 
@@ -314,6 +211,13 @@ def notices_paused() -> NoticeSwitch | None:
     """Return the latest switch change if notices are paused, else None."""
     latest = NoticeSwitch.objects.select_related("by").first()
     return latest if latest and latest.paused else None
+
+
+def notices_open(episode: LoadEpisode | None) -> bool:
+    """Return whether proactive notices go out in this episode (R7): backed up, not paused."""
+    if episode is None or episode.state != LoadState.BACKED_UP:
+        return False
+    return notices.notices_allowed(backed_up=True, paused=notices_paused() is not None)
 
 
 def notice_switch_history(limit: int = 20) -> QuerySet[NoticeSwitch]:

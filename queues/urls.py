@@ -1,6 +1,6 @@
 from django.urls import path
 
-from queues import apis, dashboard_apis
+from queues import apis
 
 urlpatterns = [
     path("queue/", apis.QueueApi.as_view(), name="api-queue"),
@@ -15,14 +15,3 @@ urlpatterns = [
         name="api-staff-absences",
     ),
 ]
-
-# The leadership dashboard's figures (issue 6): a separate block, merged after staffing's.
-dashboard_urlpatterns = [
-    path("dashboard/", dashboard_apis.DashboardApi.as_view(), name="api-dashboard"),
-    path(
-        "dashboard/<str:figure>/",
-        dashboard_apis.DashboardFigureApi.as_view(),
-        name="api-dashboard-figure",
-    ),
-]
-urlpatterns += dashboard_urlpatterns

@@ -1,21 +1,109 @@
-"""HTML pages for R7: the rota (today and the next 7 days) and leadership's notice controls."""
+"""HTML pages for the queue's work: the ranked queue and claim next (R4), the rota (today and
+the next 7 days) and leadership's notice controls (R7)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
 
 from queues import selectors, services
-from queues.forms import AbsenceForm, HoursForm, NoticeSwitchForm
+from queues.forms import AbsenceForm, HoursForm, NoticeSwitchForm, QueueFilterForm
 from queues.models import Notice, NoticeStatus
 from shared import roles
+from shared.web import signed_in, staff_required
+from triage.selectors import queue_page
+
+PAGE_SIZE = 50
+
+
+# --- The queue -------------------------------------------------------------------------------
+
+
+def _queue_context(request) -> dict:
+    """Build the ranked page: filters from the URL, one row past the page instead of a COUNT."""
+    form = QueueFilterForm(request.GET)
+    form.is_valid()  # invalid values are dropped, valid ones still filter
+    f = form.cleaned_data
+    page_number = f.get("page") or 1
+    show = f.get("show")
+    page = queue_page(
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+        priority=f.get("priority") or "",
+        tier=f.get("tier") or "",
+        assigned=False if show == "unassigned" else None,
+        assignee=request.user if show == "mine" else None,
+        sla_clock=True,  # near-breach styling from the SLA clocks
+    )
+
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"{reverse('home')}?{query.urlencode()}"
+
+    return {
+        "form": form,
+        "rows": page.rows,
+        "tickets": page.tickets,
+        "filtered": any(f.get(k) for k in ("priority", "tier", "show")),
+        "page_number": page_number,
+        "next_url": page_url(page_number + 1) if page.has_next else None,
+        "previous_url": page_url(page_number - 1) if page_number > 1 else None,
+        "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
+        "now": timezone.now(),
+        "can_claim": roles.has_role(request.user, roles.SUPPORT),
+    }
+
+
+@signed_in
+def home(request):
+    """The support team's home: the ranked open queue. A CE sees their own requests instead."""
+    if roles.has_role(request.user, roles.CE) and not roles.is_staff_role(request.user):
+        return redirect("presales-my-requests")
+    return queue(request)
+
+
+@staff_required
+def queue(request):
+    if request.htmx and request.GET.get("part") == "load":
+        # The load banner polls on its own, slower: the level is evaluated once a minute.
+        response = render(request, "queues/_load_banner.html")
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    context = _queue_context(request)
+    if request.htmx:
+        response = render(request, "partials/queue_rows.html", context)
+    else:
+        response = render(request, "queue.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+@staff_required
+def claim_next(request):
+    """Claim the number one unclaimed ticket atomically and open it."""
+    roles.require_role(request.user, roles.SUPPORT, action="claim tickets")
+    ticket = services.queue_claim(by=request.user)
+    if ticket is None:
+        messages.info(request, "Nothing to claim: every open ticket has an owner.")
+        return redirect("home")
+    messages.success(request, f"You claimed #{ticket.pk}, the number one unclaimed ticket.")
+    return redirect(ticket)
+
+
+# --- The rota and notices ---------------------------------------------------------------
 
 
 def _editable_row(request, username: str) -> selectors.StaffRow:

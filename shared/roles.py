@@ -1,6 +1,7 @@
 """Roles are groups (support, ce, leadership, engineering) and the checks built on them."""
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
@@ -73,34 +74,34 @@ def role_permission(*roles: str) -> type[BasePermission]:
     return type("Allow_" + "_".join(roles), (_RolePermission,), {"roles": frozenset(roles)})
 
 
-# Models leadership may edit in the admin ("all editable in the admin"); apps add theirs.
-LEADERSHIP_ADMIN_MODELS = ["triage.slacalendar", "triage.slatarget", "triage.account"]
-LEADERSHIP_ADMIN_MODELS += [
-    "presales.presalesrequest", "presales.keydate", "presales.presalesexception",
-    "presales.exceptionevent", "presales.channelengagement",
-]  # fmt: skip
-LEADERSHIP_ADMIN_MODELS += [
-    "queues.staffprofile", "queues.absence", "queues.levelthreshold", "queues.loadepisode",
-    "queues.notice", "queues.noticeswitch",
-]  # fmt: skip
-
-
 def ensure_groups() -> None:
-    """Create the four role groups and give leadership its admin permissions."""
-    from django.contrib.auth.models import Group, Permission
+    """Create the four role groups and give leadership its admin permissions.
 
+    Leadership edits the policy tables ("all editable in the admin"): each app names its own in
+    its AppConfig's `leadership_admin_models`.
+    """
     for role in ROLES:
         Group.objects.get_or_create(name=role)
     leadership = Group.objects.get(name=LEADERSHIP)
     perms = Permission.objects.none()
-    for label in LEADERSHIP_ADMIN_MODELS:
-        app_label, model = label.split(".")
-        perms |= Permission.objects.filter(
-            content_type__app_label=app_label, content_type__model=model
-        ).exclude(codename__startswith="delete_")
+    for config in apps.get_app_configs():
+        for model in getattr(config, "leadership_admin_models", ()):
+            perms |= Permission.objects.filter(
+                content_type__app_label=config.label, content_type__model=model
+            ).exclude(codename__startswith="delete_")
     perms |= Permission.objects.filter(codename__startswith="view_")
     # Unlocking a sign-in that django-axes paused deletes its failed-attempt rows: a credential
     # record, not business data, so leadership may delete those.
     axes = Permission.objects.filter(content_type__app_label="axes")
     perms |= axes.filter(codename__startswith="delete_")
     leadership.permissions.set(perms)
+
+
+def users_with_role(role: str):
+    """Return the active users holding `role` (a queryset, so callers can add to it)."""
+    return User.objects.filter(groups__name=role, is_active=True).distinct()
+
+
+def support_users():
+    """Return the active support engineers: who is warned, notified and on the rota."""
+    return users_with_role(SUPPORT)

@@ -18,3 +18,9 @@ def split_links(links: Iterable[str]) -> tuple[list[str], list[str]]:
         except ValidationError:
             bad.append(link)
     return cleaned, bad
+
+
+def search_text(raw: str) -> str:
+    """Return typed search text fit for a text lookup: trimmed, without NUL characters (no name
+    holds one, and PostgreSQL refuses them in a comparison: a 500 otherwise)."""
+    return raw.replace("\x00", "").strip()

@@ -81,7 +81,7 @@ def escalate(ticket: Ticket, *, by, **overrides):
     """Escalate a triaged ticket to engineering with complete context; `overrides` change fields."""
     from datetime import date
 
-    from triage.escalation_services import escalation_create
+    from escalations.services import escalation_create
 
     context = {
         "summary": "Exports time out",

@@ -23,16 +23,17 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from escalations import services as escalation_services
 from presales import services as presales_services
 from tests.conftest import api_client
+from tests.escalations.test_pages import form_data as escalation_form
+from tests.escalations.test_services import context as escalation_context
+from tests.escalations.test_services import escalate, triaged
 from tests.factories import AccountFactory, TicketFactory, UserFactory, token_for
 from tests.presales.conftest import file_request
 from tests.presales.test_pages import form_data as presales_form
 from tests.queues.helpers import engineer
-from tests.triage.test_escalation_pages import form_data as escalation_form
-from tests.triage.test_escalations import context as escalation_context
-from tests.triage.test_escalations import escalate, triaged
-from triage import escalation_services, services
+from triage import services
 
 pytestmark = pytest.mark.django_db
 

@@ -266,8 +266,8 @@ def test_an_escalation_decision_while_the_broker_is_away_is_saved_and_answered(
     as_eve, sam_support, caplog, django_capture_on_commit_callbacks
 ):
     """Its e-mail to support is enqueued after commit: an outage is logged, not a 500."""
+    from escalations.models import EscalationDecision
     from tests.factories import TicketFactory, escalate
-    from triage.models_escalation import EscalationDecision
     from triage.services import ticket_triage
 
     ticket = ticket_triage(

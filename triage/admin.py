@@ -61,6 +61,3 @@ class SlaCalendarAdmin(NoDeleteAdmin):
 class SlaTargetAdmin(NoDeleteAdmin):
     list_display = ["tier", "priority", "target_minutes", "calendar", "premium_calendar"]
     list_filter = ["tier"]
-
-
-from triage import escalation_admin  # noqa: E402, F401  (escalations register themselves)

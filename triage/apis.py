@@ -13,11 +13,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from queues.selectors import position_of
 from shared import roles
 from triage import services
-from triage.models import Account, Source, Ticket
-from triage.selectors import ticket_timeline
+from triage.models import Account, Ticket
+from triage.selectors import (
+    position_of,
+    ticket_timeline,
+    tickets_with_relations,
+    visible_tickets,
+)
 from triage.serializers import (
     AccountIn,
     AccountOut,
@@ -33,21 +37,7 @@ from triage.serializers import (
 CONFLICT = OpenApiResponse(description="The change does not fit the ticket's current state.")
 
 
-def tickets_with_relations():
-    return Ticket.objects.select_related("account", "assignee", "pinned_by")
-
-
-def visible_tickets(user):
-    """Return the tickets this user may read: staff see all, a CE only their own pre-sales."""
-    qs = tickets_with_relations()
-    if roles.is_staff_role(user):
-        return qs
-    if roles.has_role(user, roles.CE):
-        return qs.filter(source=Source.PRESALES, created_by=user)
-    return qs.none()
-
-
-def _ticket_for(request, pk: int) -> Ticket:
+def ticket_for_request(request, pk: int) -> Ticket:
     """Return a ticket the caller may read; 404 hides tickets they may not know of."""
     if not request.user.is_authenticated:
         raise NotAuthenticated()
@@ -163,11 +153,11 @@ class TicketDetailApi(APIView):
 
     @extend_schema(responses=TicketOut)
     def get(self, request, pk: int):
-        return ticket_response(_ticket_for(request, pk))
+        return ticket_response(ticket_for_request(request, pk))
 
     @extend_schema(request=TicketPatchIn, responses={200: TicketOut, 409: CONFLICT})
     def patch(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         data = TicketPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_update(ticket=ticket, by=request.user, **data.validated_data)
@@ -179,7 +169,7 @@ class TicketTriageApi(APIView):
 
     @extend_schema(request=TriageIn, responses={200: TicketOut, 409: CONFLICT})
     def post(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         data = TriageIn(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_triage(ticket=ticket, by=request.user, **data.validated_data)
@@ -191,7 +181,7 @@ class TicketPinApi(APIView):
 
     @extend_schema(request=ReasonIn, responses={200: TicketOut, 409: CONFLICT})
     def post(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_pin(ticket=ticket, by=request.user, **data.validated_data)
@@ -201,7 +191,7 @@ class TicketPinApi(APIView):
 class TicketUnpinApi(TicketPinApi):
     @extend_schema(request=ReasonIn, responses={200: TicketOut, 409: CONFLICT})
     def post(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_unpin(ticket=ticket, by=request.user, **data.validated_data)
@@ -213,7 +203,7 @@ class TicketEventsApi(APIView):
 
     @extend_schema(responses=EventOut(many=True))
     def get(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         events = ticket_timeline(ticket, request.user)
         return Response(EventOut(events, many=True).data)
 
@@ -223,7 +213,7 @@ class TicketRepliesApi(APIView):
 
     @extend_schema(request=ReplyIn, responses={201: EventOut, 409: CONFLICT})
     def post(self, request, pk: int):
-        ticket = _ticket_for(request, pk)
+        ticket = ticket_for_request(request, pk)
         data = ReplyIn(data=request.data)
         data.is_valid(raise_exception=True)
         event = services.ticket_reply(ticket=ticket, by=request.user, **data.validated_data)

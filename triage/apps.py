@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class TriageConfig(AppConfig):
-    name = "triage"
+    """Accounts, tickets, the priority engine, SLA clocks and the ranked reads."""
 
-    def ready(self) -> None:
-        # Registers the escalation tasks (autodiscovery only finds triage.tasks).
-        from triage import escalation_tasks  # noqa: F401
+    name = "triage"
+    # The policy tables leadership edits in the admin (shared.roles.ensure_groups).
+    leadership_admin_models = ("slacalendar", "slatarget", "account")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from shared import roles
 from triage import priority as engine
-from triage.models import Account, Level, Source, Status, Ticket, Tier
+from triage.models import Account, Source, Status, Ticket
 
 MAX_REASON = 2000
 
@@ -140,21 +140,6 @@ class TicketCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if accounts is not None:
             self.fields["account"].choices = [(a.pk, str(a)) for a in accounts]
-
-
-class QueueFilterForm(forms.Form):
-    """The queue's filters; kept in the URL so a filtered view can be bookmarked and shared."""
-
-    priority = forms.ChoiceField(
-        required=False, choices=[("", "Any priority")] + list(Level.choices)
-    )
-    tier = forms.ChoiceField(required=False, choices=[("", "Any tier")] + list(Tier.choices))
-    show = forms.ChoiceField(
-        required=False,
-        label="Assigned",
-        choices=[("", "Everyone's"), ("unassigned", "Unassigned"), ("mine", "Mine")],
-    )
-    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
 
 class ContactEmailForm(forms.Form):

@@ -1,14 +1,9 @@
-"""The priority engine: suggested priority (R3), the rank key (R4) and why a ticket ranks there.
+"""Tiers (R1), severities (R2) and the suggested priority (R3).
 
-Pure code: plain values in, plain values out, no ORM and no clock. The stored rank on a ticket
-is `rank_key(facts)`; the database orders open work by (rank_key, id), which is the same
-order as sorting `TicketFacts` by `sort_key`.
+Pure code: plain values in, plain values out, no ORM and no clock.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 # R1: when work must be ranked, in this order.
 TIERS = ("presales", "enterprise", "team", "free", "open_source", "internal")
@@ -16,6 +11,7 @@ PAYING_TIERS = frozenset({"enterprise", "team"})
 CUSTOMER_TIERS = ("enterprise", "team", "free", "open_source")
 LEVELS = ("p0", "p1", "p2", "p3")  # severities and priorities, p0 first
 SOURCES = ("customer", "presales", "internal")
+PROSPECT = "presales"  # the tier of a prospect's account (R9: pre-sales work)
 
 TIER_LABELS = {
     "presales": "pre-sales",
@@ -26,23 +22,29 @@ TIER_LABELS = {
     "internal": "internal work",
 }
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = datetime.resolution
-_NO_DUE = "9" * 16  # sorts after every real due time: work without a due time goes last
-_UNPINNED = "1" + "0" * 16
-RANK_KEY_LENGTH = 1 + 16 + 1 + 1 + 16 + 16
+
+def is_prospect(tier: str) -> bool:
+    """Return whether an account of this tier is a prospect (pre-sales work goes to those)."""
+    return tier == PROSPECT
 
 
-@dataclass(frozen=True)
-class TicketFacts:
-    """What the engine needs to know about one piece of open work."""
+def ticket_tier(source: str, account_tier: str | None) -> tuple[str, str]:
+    """Return (the tier work from this source and account ranks in, "" or why they disagree).
 
-    id: int
-    tier: str
-    priority: str
-    created_at: datetime
-    due_at: datetime | None = None
-    pinned_at: datetime | None = None
+    Internal work has no account and ranks as internal; customer and pre-sales work rank in
+    their account's tier, and pre-sales work needs a prospect's account (R9).
+    """
+    if source == "internal":
+        if account_tier is not None:
+            return "internal", "Internal work has no account: leave it null."
+        return "internal", ""
+    if account_tier is None:
+        return "", f"A {source} ticket needs an account."
+    if source == "presales" and not is_prospect(account_tier):
+        return account_tier, "A pre-sales ticket needs a prospect (tier 'presales') account."
+    if source == "customer" and is_prospect(account_tier):
+        return account_tier, "This is a prospect account: file it with source 'presales'."
+    return account_tier, ""
 
 
 def suggested_priority(*, source: str, tier: str, severity: str | None) -> str:
@@ -58,76 +60,3 @@ def suggested_priority(*, source: str, tier: str, severity: str | None) -> str:
     if severity == "p2" and (tier in PAYING_TIERS or tier == "presales"):
         return "p2"  # R3: paying tiers and prospects
     return "p3"  # R3: free and open source p2, and anything assessed below p2
-
-
-def _stamp(at: datetime) -> str:
-    """Encode an aware instant as 16 digits that sort like the instant (microsecond precision)."""
-    if at.tzinfo is None:
-        raise ValueError("instants must be timezone-aware")
-    micros = (at - _EPOCH) // _MICROSECOND
-    if not 0 <= micros < 10**16:
-        raise ValueError(f"instant out of range for the rank key: {at.isoformat()}")
-    return f"{micros:016d}"
-
-
-def rank_key(facts: TicketFacts) -> str:
-    """Return the stored rank: strings compare in R4's order (pin, priority, tier, due, created).
-
-    Pinned work comes first, earliest pin first (R5). The ticket id breaks the remaining ties
-    and is kept beside the key in the database, so it is not part of the string.
-    """
-    pin = "0" + _stamp(facts.pinned_at) if facts.pinned_at else _UNPINNED
-    due = _stamp(facts.due_at) if facts.due_at else _NO_DUE
-    return (
-        f"{pin}{LEVELS.index(facts.priority)}{TIERS.index(facts.tier)}"
-        f"{due}{_stamp(facts.created_at)}"
-    )
-
-
-def sort_key(facts: TicketFacts) -> tuple[str, int]:
-    """Return the total order key: the rank, then the id."""
-    return (rank_key(facts), facts.id)
-
-
-def rank(tickets: list[TicketFacts]) -> list[TicketFacts]:
-    """Return open work in R4's order: the first is the number one priority."""
-    return sorted(tickets, key=sort_key)
-
-
-def _when(at: datetime) -> str:
-    at = at.astimezone(UTC)
-    return f"{at:%Y-%m-%d %H:%M} UTC"
-
-
-def why(facts: TicketFacts, *, pin_reason: str = "") -> list[str]:
-    """Name the parts of the rank key that place this ticket, most decisive first."""
-    parts = []
-    if facts.pinned_at:
-        parts.append(f"pinned: {pin_reason}" if pin_reason else "pinned")
-    parts.append(f"priority {facts.priority}")
-    parts.append(f"tier {facts.tier}")
-    parts.append(f"due {_when(facts.due_at)}" if facts.due_at else "no due time")
-    parts.append(f"opened {_when(facts.created_at)}")
-    return parts
-
-
-def why_below(facts: TicketFacts, above: TicketFacts) -> str:
-    """Say in words why `facts` ranks just below `above` (the first key part that differs)."""
-    if above.pinned_at and not facts.pinned_at:
-        return "the ticket above is pinned above the order"
-    if above.pinned_at and facts.pinned_at and above.pinned_at != facts.pinned_at:
-        return "both are pinned; the ticket above was pinned first"
-    if above.priority != facts.priority:
-        return f"the ticket above has a higher priority ({above.priority} before {facts.priority})"
-    if above.tier != facts.tier:
-        return (
-            f"same priority; {TIER_LABELS[above.tier]} comes before "
-            f"{TIER_LABELS[facts.tier]} in the order of tiers"
-        )
-    if above.due_at != facts.due_at:
-        if facts.due_at is None:
-            return "same priority and tier; the ticket above has a due time and this one has none"
-        return f"same priority and tier; the ticket above is due sooner ({_when(above.due_at)})"
-    if above.created_at != facts.created_at:
-        return "same priority, tier and due time; the ticket above has waited longer"
-    return "everything else is equal; the ticket above was filed first (lower id)"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage import apis, escalation_apis
+from triage import apis
 
 urlpatterns = [
     path("accounts/", apis.AccountListApi.as_view(), name="api-accounts"),
@@ -12,21 +12,4 @@ urlpatterns = [
     path("tickets/<int:pk>/unpin/", apis.TicketUnpinApi.as_view(), name="api-ticket-unpin"),
     path("tickets/<int:pk>/replies/", apis.TicketRepliesApi.as_view(), name="api-ticket-replies"),
     path("tickets/<int:pk>/events/", apis.TicketEventsApi.as_view(), name="api-ticket-events"),
-    # Escalations (R8)
-    path(
-        "tickets/<int:pk>/escalations/",
-        escalation_apis.TicketEscalationsApi.as_view(),
-        name="api-ticket-escalations",
-    ),
-    path("escalations/", escalation_apis.EscalationListApi.as_view(), name="api-escalations"),
-    path(
-        "escalations/<int:pk>/",
-        escalation_apis.EscalationDetailApi.as_view(),
-        name="api-escalation",
-    ),
-    path(
-        "escalations/<int:pk>/answer/",
-        escalation_apis.EscalationAnswerApi.as_view(),
-        name="api-escalation-answer",
-    ),
 ]

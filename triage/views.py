@@ -1,4 +1,4 @@
-"""HTML pages for the support team: the queue, a ticket, new tickets, accounts.
+"""HTML pages for the support team: a ticket, new tickets, accounts (the queue page is queues').
 
 Every action is a plain form POST that redirects (works without JavaScript); htmx only refreshes
 the queue's rows and the account search in place. Views are thin: they check the role, validate
@@ -7,7 +7,6 @@ a form, call one service or selector, and answer with a message.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,34 +15,35 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from queues.selectors import open_queue, position_of, positions_of
-from queues.services import queue_claim
 from shared import roles
 from shared.errors import Conflict
 from shared.forms import add_service_errors
-from shared.web import signed_in, staff_required
-from triage import priority as engine
-from triage import services
-from triage.apis import visible_tickets
-from triage.clocks import with_sla_clock
+from shared.validation import search_text
+from shared.web import staff_required
+from triage import rank, services
+from triage import status as statuses
 from triage.forms import (
     STATUS_ACTIONS,
     AssignForm,
     ContactEmailForm,
-    QueueFilterForm,
     ReasonForm,
     ReplyForm,
     StatusForm,
     TicketCreateForm,
     TriageForm,
 )
-from triage.models import OPEN, OPEN_STATUSES, Account, Source, Status, Ticket
-from triage.selectors import search_text, ticket_timeline
+from triage.models import OPEN_STATUSES, Account, Source, Status, Ticket
+from triage.selectors import (
+    open_queue,
+    position_of,
+    positions_of,
+    ticket_above,
+    ticket_timeline,
+    visible_tickets,
+)
 
-PAGE_SIZE = 50
 ACCOUNT_PAGE_SIZE = 100
 ACCOUNT_CHOICES = 20
 
@@ -52,103 +52,12 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-# --- The queue -------------------------------------------------------------------------------
-
-
-def _queue_context(request) -> dict:
-    """Build the ranked page: filters from the URL, one row past the page instead of a COUNT."""
-    form = QueueFilterForm(request.GET)
-    form.is_valid()  # invalid values are dropped, valid ones still filter
-    f = form.cleaned_data
-    tickets = with_sla_clock(open_queue())  # near-breach styling from the SLA clocks
-    if f.get("priority"):
-        tickets = tickets.filter(priority=f["priority"])
-    if f.get("tier"):
-        tickets = tickets.filter(tier=f["tier"])
-    if f.get("show") == "unassigned":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif f.get("show") == "mine":
-        tickets = tickets.filter(assignee=request.user)
-    page_number = f.get("page") or 1
-    offset = (page_number - 1) * PAGE_SIZE
-    page = list(tickets[offset : offset + PAGE_SIZE + 1])
-    has_next, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
-    filtered = any(f.get(k) for k in ("priority", "tier", "show"))
-    if filtered:
-        positions = positions_of(page)  # places in the whole queue, one query
-    else:
-        positions = {t.pk: offset + i + 1 for i, t in enumerate(page)}
-
-    def page_url(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        return f"{reverse('home')}?{query.urlencode()}"
-
-    return {
-        "form": form,
-        "rows": [(positions.get(t.pk), t) for t in page],
-        "tickets": page,
-        "filtered": filtered,
-        "page_number": page_number,
-        "next_url": page_url(page_number + 1) if has_next else None,
-        "previous_url": page_url(page_number - 1) if page_number > 1 else None,
-        "refresh_seconds": settings.QUEUE_REFRESH_SECONDS,
-        "now": timezone.now(),
-        "can_claim": roles.has_role(request.user, roles.SUPPORT),
-    }
-
-
-@signed_in
-def home(request):
-    """The support team's home: the ranked open queue. A CE sees their own requests instead."""
-    if roles.has_role(request.user, roles.CE) and not roles.is_staff_role(request.user):
-        return redirect("presales-my-requests")
-    return queue(request)
-
-
-@staff_required
-def queue(request):
-    if request.htmx and request.GET.get("part") == "load":
-        # The load banner polls on its own, slower: the level is evaluated once a minute.
-        response = render(request, "queues/_load_banner.html")
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    context = _queue_context(request)
-    if request.htmx:
-        response = render(request, "partials/queue_rows.html", context)
-    else:
-        response = render(request, "queue.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-@require_POST
-@staff_required
-def claim_next(request):
-    """Claim the number one unclaimed ticket atomically and open it."""
-    roles.require_role(request.user, roles.SUPPORT, action="claim tickets")
-    ticket = queue_claim(by=request.user)
-    if ticket is None:
-        messages.info(request, "Nothing to claim: every open ticket has an owner.")
-        return redirect("home")
-    messages.success(request, f"You claimed #{ticket.pk}, the number one unclaimed ticket.")
-    return redirect(ticket)
-
-
 # --- A ticket --------------------------------------------------------------------------------
-
-
-def _ticket_above(ticket: Ticket) -> Ticket | None:
-    """Return the open ticket ranked just above this one (the partial rank index serves it)."""
-    if not ticket.is_open:
-        return None
-    ahead = Q(rank_key__lt=ticket.rank_key) | Q(rank_key=ticket.rank_key, id__lt=ticket.pk)
-    return Ticket.objects.filter(OPEN).filter(ahead).order_by("-rank_key", "-id").first()
 
 
 def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     position = position_of(ticket)
-    above = _ticket_above(ticket) if position and position > 1 else None
+    above = ticket_above(ticket) if position and position > 1 else None
     is_support = roles.has_role(request.user, roles.SUPPORT)
     triage_form = forms.get("triage_form") or TriageForm(ticket=ticket)
     context = {
@@ -156,7 +65,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "position": position,
         "above": above,
         "why": ticket.why(),
-        "why_below": engine.why_below(ticket.facts(), above.facts()) if above else "",
+        "why_below": rank.why_below(ticket.facts(), above.facts()) if above else "",
         "events": ticket_timeline(ticket, request.user),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
@@ -171,7 +80,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
             (s, STATUS_ACTIONS.get(s, Status(s).label))
             if not (ticket.status == Status.RESOLVED and s == Status.IN_PROGRESS)
             else (s, "Reopen")
-            for s in sorted(services.TRANSITIONS[ticket.status], key=Status.values.index)
+            for s in statuses.allowed_next(ticket.status)
         ],
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee_id}),

@@ -3,8 +3,6 @@ from django.urls import path
 from triage import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("queue/claim/", views.claim_next, name="queue-claim"),
     path("tickets/new/", views.ticket_new, name="ticket-new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/triage/", views.ticket_triage, name="ticket-triage"),

@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "shared",
     "triage",
     "queues",
+    "escalations",
     "presales",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

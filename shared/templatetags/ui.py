@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from shared import roles
+
 register = template.Library()
 
 # A due time this close counts as near breach: the row turns amber before it turns red.
@@ -82,6 +84,9 @@ def level_badge(level, kind="priority"):
 @register.simple_tag
 def user_roles(user):
     """Return the user's roles for navigation: `{% user_roles user as my_roles %}`."""
-    from shared.roles import roles_of
+    return roles.roles_of(user)
 
-    return roles_of(user)
+
+@register.filter
+def has_role(user, role: str) -> bool:
+    return roles.has_role(user, role)

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from escalations.models import Escalation
+from escalations.services import escalation_create
 from tests.factories import TicketFactory, UserFactory
-from triage.escalation_services import escalation_create
-from triage.models_escalation import Escalation
 from triage.services import ticket_assign, ticket_triage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

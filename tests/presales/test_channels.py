@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 
-from presales import services
+from presales import notify, services
 from presales.models import ChannelEngagement
 from presales.tasks import channel_reminders_send
 from tests.conftest import wait_for
@@ -67,7 +67,7 @@ def test_reminder_after_the_configured_hours_is_sent_exactly_once(sam, request_t
 def test_reminder_hours_are_a_setting(sam, request_ticket, settings):
     settings.PRESALES_CHANNEL_REMINDER_HOURS = 2
     services.channel_join(ticket=request_ticket, by=sam, channel="#trial-acme", now=T0)
-    assert services.channel_reminders_send(now=T0 + timedelta(hours=2)) == 1
+    assert notify.channel_reminders_send(now=T0 + timedelta(hours=2)) == 1
 
 
 def test_resolving_the_ticket_reminds_at_once(
@@ -77,14 +77,14 @@ def test_resolving_the_ticket_reminds_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         ticket_set_status(ticket=request_ticket, by=sam, status="resolved")
     assert len(mail.outbox) == 1 and "resolved" in mail.outbox[0].body
-    assert services.channel_reminders_send(now=T0 + timedelta(days=2)) == 0
+    assert notify.channel_reminders_send(now=T0 + timedelta(days=2)) == 0
     assert len(mail.outbox) == 1
 
 
 def test_an_engineer_who_left_is_not_reminded(sam, request_ticket):
     e = services.channel_join(ticket=request_ticket, by=sam, channel="#trial-acme", now=T0)
     services.channel_leave(engagement=e, by=sam, now=T0 + timedelta(hours=1))
-    assert services.channel_reminders_send(now=T0 + timedelta(days=2)) == 0
+    assert notify.channel_reminders_send(now=T0 + timedelta(days=2)) == 0
     assert mail.outbox == []
 
 

@@ -9,12 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from presales import selectors
+from presales import requirements, selectors
 from presales.models import PresalesRequest
-from queues.selectors import open_queue
 from tests.factories import AccountFactory, TicketFactory
 from tests.presales.conftest import file_request
 from triage.models import Account, EventKind, Ticket
+from triage.selectors import open_queue
 from triage.services import event_record
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +51,8 @@ def form_data(prospect_account, **overrides):
     return data
 
 
-REQUIRED_FIELDS = [
-    "account",
-    "summary",
-    "attempted_and_expected",
-    "steps_taken",
-    "impact_scope",
-    "impact",
-    "sales_context",
-]
+# One definition of what a request needs (presales.requirements), for the form and the API.
+REQUIRED_FIELDS = ["account", *requirements.REQUIRED]
 
 
 def test_request_form_explains_every_required_field(cara_ce):

@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from queues.selectors import open_queue, positions_of
 from queues.services import queue_claim
 from tests.factories import TicketFactory, UserFactory
 from triage import services
+from triage.selectors import open_queue, positions_of
 
 pytestmark = pytest.mark.django_db
 

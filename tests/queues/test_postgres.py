@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection, connections
 
-from queues.selectors import (
+from queues.services import queue_claim
+from tests.factories import AccountFactory, UserFactory
+from triage import services
+from triage.models import EventKind, Ticket, TicketEvent
+from triage.selectors import sla_book
+from triage.selectors.ranked import (
     _AHEAD,
     _NUMBER_ONE,
     number_one_candidates,
@@ -14,11 +19,6 @@ from queues.selectors import (
     queue_number_one,
     unclaimed_queue,
 )
-from queues.services import queue_claim
-from tests.factories import AccountFactory, UserFactory
-from triage import services
-from triage.models import EventKind, Ticket, TicketEvent
-from triage.selectors import sla_book
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

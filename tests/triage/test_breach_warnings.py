@@ -7,13 +7,14 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from queues.services.warnings import warning_recipients
+from queues.tasks import sla_warnings_scan
 from tests.conftest import wait_for
 from tests.factories import TicketFactory, UserFactory
 from tests.factories import public_reply as ticket_reply
 from triage import services
 from triage.models import EventKind, SlaClock, TicketEvent
-from triage.sla_services import clocks_to_warn, warning_recipients
-from triage.tasks import sla_warnings_scan
+from triage.selectors import clocks_to_warn
 
 LA = ZoneInfo("America/Los_Angeles")
 H = timedelta(hours=1)

@@ -4,12 +4,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.db.models import F
 
-from queues.selectors import number_one_candidates, position_of, queue_number_one
 from queues.services import queue_claim
 from shared.authentication import _USER_AND_ROLES
 from shared.precompiled import Precompiled
 from tests.factories import TicketFactory, UserFactory, token_for
 from triage.models import Ticket
+from triage.selectors import number_one_candidates, position_of, queue_number_one
 
 pytestmark = pytest.mark.django_db
 

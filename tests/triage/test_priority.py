@@ -6,17 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.priority import (
-    LEVELS,
-    TIERS,
-    TicketFacts,
-    rank,
-    rank_key,
-    sort_key,
-    suggested_priority,
-    why,
-    why_below,
-)
+from triage.priority import LEVELS, TIERS, suggested_priority
+from triage.rank import TicketFacts, rank, rank_key, sort_key, why, why_below
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CUSTOMER_TIERS = ["enterprise", "team", "free", "open_source"]

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from queues.selectors import open_queue
 from tests.factories import AccountFactory, TicketFactory
 from tests.factories import public_reply as ticket_reply
 from triage import services, sla
-from triage.clocks import plan_clocks, sla_state, with_sla_clock
+from triage.clock_plan import plan_clocks
 from triage.models import ClockKind, EventKind, SlaClock, Ticket, TicketPause
+from triage.selectors import open_queue, sla_state, with_sla_clock
 
 LA = ZoneInfo("America/Los_Angeles")
 H = timedelta(hours=1)

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from queues.selectors import open_queue
 from tests.factories import AccountFactory, TicketFactory, UserFactory
 from triage import services
+from triage import status as statuses
 from triage.models import EventKind, Ticket
+from triage.selectors import open_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_queue_filters_stay_in_the_url_and_positions_are_the_whole_queues(sam, s
 
 
 def test_queue_paginates_with_one_extra_row_and_keeps_filters(sam, settings):
-    from triage import views
+    from queues import views
 
     for _ in range(3):
         TicketFactory(tier="team", severity="p2")
@@ -236,7 +237,7 @@ def test_priority_override_with_reason_is_saved_with_its_reason(sam):
 def test_status_buttons_follow_the_state_machine(sam):
     ticket = TicketFactory()
     page = text(sam.get(f"/tickets/{ticket.pk}/"))
-    for allowed in services.TRANSITIONS["new"]:
+    for allowed in statuses.TRANSITIONS["new"]:
         assert f'name="status" value="{allowed}"' in page
     assert 'name="status" value="escalated"' not in page  # new → escalated is not a transition
     answer = sam.post(f"/tickets/{ticket.pk}/status/", {"status": "escalated"}, follow=True)

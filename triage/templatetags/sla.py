@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from triage import clocks
+from triage.selectors import sla_state as clock_state
 
 register = template.Library()
 
@@ -11,4 +11,4 @@ register = template.Library()
 @register.filter
 def sla_state(ticket) -> str:
     """Return the ticket's SLA state now; annotate the queryset with `with_sla_clock` first."""
-    return clocks.sla_state(ticket, timezone.now())
+    return clock_state(ticket, timezone.now())

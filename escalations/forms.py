@@ -1,0 +1,68 @@
+"""HTML forms for escalations: they check types; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from escalations.models import Decision, Urgency
+
+TEXTAREA = {"rows": 3}
+
+
+class EscalateForm(forms.Form):
+    """The escalation's context; ids are prefixed so the form can sit on the ticket page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "esc-%s")
+        super().__init__(*args, **kwargs)
+
+    summary = forms.CharField(max_length=200, label="Summary")
+    reproduction_steps = forms.CharField(
+        widget=forms.Textarea(attrs=TEXTAREA), label="Steps to reproduce"
+    )
+    impact = forms.CharField(
+        widget=forms.Textarea(attrs=TEXTAREA), label="Impact (who is blocked, how badly)"
+    )
+    customer_deadline = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label="Customer deadline"
+    )
+    tried = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="What support tried")
+    links = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"}),
+        label="Links: logs, design documents (one URL per line)",
+    )
+    urgency = forms.ChoiceField(
+        choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect, label="Urgency"
+    )
+    cannot_wait_a_day = forms.BooleanField(
+        required=False, label="This cannot wait a day (required for drop everything)"
+    )
+    justification = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why it cannot wait a day",
+    )
+
+    def clean_links(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.HiddenInput)
+    target_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Target date"
+    )
+    question = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Question for support"
+    )
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for declining"
+    )
+
+
+class AnswerForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "esc-%s")
+        super().__init__(*args, **kwargs)
+
+    answer = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="Answer for engineering")

@@ -1,0 +1,74 @@
+"""API v1 shapes for escalations. Input serializers validate types only; services decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from escalations.models import Decision, Escalation, EscalationDecision, Urgency
+from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
+
+MAX_TEXT = 10000
+
+
+def _text(**kwargs) -> StrictCharField:
+    # Blank passes here so the service can answer every missing field in one 400.
+    return StrictCharField(max_length=MAX_TEXT, allow_blank=True, **kwargs)
+
+
+class EscalationIn(InputSerializer):
+    summary = StrictCharField(max_length=200, allow_blank=True)
+    reproduction_steps = _text()
+    impact = _text()
+    customer_deadline = serializers.DateField(allow_null=True)
+    tried = _text(help_text="What support already tried.")
+    links = serializers.ListField(
+        child=StrictCharField(max_length=2000), allow_empty=True, max_length=50
+    )
+    urgency = StrictChoiceField(Urgency.values, required=False, default=Urgency.NORMAL)
+    cannot_wait_a_day = serializers.BooleanField(required=False, default=False)
+    justification = _text(required=False, default="")
+
+
+class DecisionIn(InputSerializer):
+    decision = StrictChoiceField(Decision.values)
+    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+    question = StrictCharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
+    reason = StrictCharField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
+
+
+class AnswerIn(InputSerializer):
+    answer = StrictCharField(max_length=MAX_TEXT, allow_blank=True)
+
+
+class DecisionOut(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = EscalationDecision
+        fields = ["decision", "by", "at", "target_date", "question", "reason", "notified_at"]
+
+
+class EscalationTicketOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    tier = serializers.CharField()
+    severity = serializers.CharField()
+    priority = serializers.CharField()
+    status = serializers.CharField()
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    account = serializers.CharField(source="account.name", default=None, allow_null=True)
+
+
+class EscalationOut(serializers.ModelSerializer):
+    ticket = EscalationTicketOut()
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decisions = DecisionOut(many=True, read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id", "ticket", "state", "urgency", "summary", "reproduction_steps", "impact",
+            "customer_deadline", "tried", "links", "cannot_wait_a_day", "justification",
+            "created_by", "created_at", "updated_at", "target_date", "question", "answer",
+            "decline_reason", "decisions",
+        ]  # fmt: skip

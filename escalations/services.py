@@ -1,0 +1,236 @@
+"""Writes for escalations (R8): support escalates with full context, engineering decides timing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.celery import send_after_commit
+from escalations import gate
+from escalations.models import (
+    DECISION_STATE,
+    PENDING_STATES,
+    Decision,
+    Escalation,
+    EscalationDecision,
+    EscalationState,
+    Urgency,
+)
+from escalations.tasks import escalation_decision_notify
+from shared import roles
+from shared.errors import Conflict, invalid
+from triage.models import EventKind, Status, Ticket
+from triage.services import event_record, ticket_set_status
+
+
+def _locked_ticket(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+
+
+def _locked(escalation: Escalation) -> Escalation:
+    return (
+        Escalation.objects.select_related("ticket")
+        .select_for_update(of=("self",))
+        .get(pk=escalation.pk)
+    )
+
+
+@transaction.atomic
+def escalation_create(
+    *,
+    ticket: Ticket,
+    by: User,
+    summary: str,
+    reproduction_steps: str,
+    impact: str,
+    customer_deadline: date | None,
+    tried: str,
+    links: list[str],
+    urgency: str = Urgency.NORMAL,
+    cannot_wait_a_day: bool = False,
+    justification: str = "",
+    now: datetime | None = None,
+) -> Escalation:
+    """Escalate a ticket to engineering with its full context; the ticket becomes escalated."""
+    now = now or timezone.now()
+    ticket = _locked_ticket(ticket)
+    pending = ticket.escalations.filter(state__in=PENDING_STATES).first()
+    if pending:
+        raise Conflict(
+            f"Ticket #{ticket.pk} already has an open escalation (#{pending.pk}, "
+            f"{pending.get_state_display().lower()}); wait for engineering's decision."
+        )
+    problem = gate.status_problem(ticket.status)
+    if problem:
+        raise Conflict(problem)
+    # Every problem is reported at once, so the form shows all its errors in one round trip.
+    text = {
+        "summary": summary,
+        "reproduction_steps": reproduction_steps,
+        "impact": impact,
+        "tried": tried,
+    }
+    errors = gate.context_problems(**text)
+    errors.update(gate.deadline_problems(customer_deadline))
+    links, link_errors = gate.links_problems(links)
+    errors.update(link_errors)
+    errors.update(
+        gate.urgency_problems(
+            priority=ticket.priority,
+            urgency=urgency,
+            cannot_wait_a_day=cannot_wait_a_day,
+            justification=justification,
+        )
+    )
+    if errors:
+        raise invalid(**errors)
+    text = {name: value.strip() for name, value in text.items()}
+    justification = (justification or "").strip()
+    escalation = Escalation(
+        ticket=ticket,
+        state=EscalationState.OPEN,
+        urgency=urgency,
+        customer_deadline=customer_deadline,
+        links=links,
+        cannot_wait_a_day=cannot_wait_a_day,
+        justification=justification,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        **text,
+    )
+    try:
+        with transaction.atomic():
+            escalation.save()
+    except IntegrityError:
+        raise Conflict(f"Ticket #{ticket.pk} already has an open escalation.") from None
+    event_record(
+        ticket=ticket,
+        kind=EventKind.ESCALATION,
+        by=by,
+        now=now,
+        from_value="",
+        to_value=f"escalated ({urgency})",
+        reason=justification or text["summary"],
+        body=text["summary"],
+    )
+    ticket_set_status(
+        ticket=ticket, by=by, status=Status.ESCALATED, reason="escalated to engineering", now=now
+    )
+    return escalation
+
+
+@transaction.atomic
+def escalation_decide(
+    *,
+    escalation: Escalation,
+    by: User,
+    decision: str,
+    target_date: date | None = None,
+    question: str = "",
+    reason: str = "",
+    now: datetime | None = None,
+) -> Escalation:
+    """Accept (with a target date), ask support for context, or decline (with a reason)."""
+    now = now or timezone.now()
+    if not roles.has_role(by, roles.ENGINEERING):
+        raise PermissionDenied("Only engineering decides escalations.")
+    escalation = _locked(escalation)
+    if escalation.state != EscalationState.OPEN:
+        waiting = (
+            " It is waiting for support's answer."
+            if escalation.state == EscalationState.NEEDS_CONTEXT
+            else ""
+        )
+        raise Conflict(
+            f"Escalation #{escalation.pk} is {escalation.state}; only an escalation in the "
+            f"inbox can be decided.{waiting}"
+        )
+    question, reason = (question or "").strip(), (reason or "").strip()
+    if decision == Decision.ACCEPT:
+        if target_date is None:
+            raise invalid(target_date="Accepting needs a target date.")
+        if target_date < now.date():
+            raise invalid(target_date="The target date is in the past.")
+        escalation.target_date = target_date
+        to_value = f"accepted, target {target_date.isoformat()}"
+    elif decision == Decision.ASK:
+        if not question:
+            raise invalid(question="Write the question support should answer.")
+        escalation.question, escalation.answer = question, ""
+        to_value = "needs context"
+    elif decision == Decision.DECLINE:
+        if not reason:
+            raise invalid(reason="Say why engineering declines.")
+        escalation.decline_reason = reason
+        to_value = "declined"
+    else:
+        raise invalid(decision=f"“{decision}” is not one of: {', '.join(Decision.values)}.")
+    escalation.state = DECISION_STATE[decision]
+    escalation.updated_at = now
+    escalation.save()
+    row = EscalationDecision.objects.create(
+        escalation=escalation,
+        decision=decision,
+        by=by,
+        at=now,
+        target_date=escalation.target_date if decision == Decision.ACCEPT else None,
+        question=question if decision == Decision.ASK else "",
+        reason=reason if decision == Decision.DECLINE else "",
+    )
+    ticket = escalation.ticket
+    event_record(
+        ticket=ticket,
+        kind=EventKind.ESCALATION,
+        by=by,
+        now=now,
+        from_value="escalated",
+        to_value=to_value,
+        reason=reason if decision == Decision.DECLINE else "",
+        body=question if decision == Decision.ASK else "",
+    )
+    if decision == Decision.DECLINE and ticket.status == Status.ESCALATED:
+        # Declined work is back with support.
+        ticket_set_status(
+            ticket=ticket,
+            by=by,
+            status=Status.IN_PROGRESS,
+            reason=f"engineering declined the escalation: {reason}",
+            now=now,
+        )
+    send_after_commit(escalation_decision_notify, row.pk)
+    return escalation
+
+
+@transaction.atomic
+def escalation_answer(
+    *, escalation: Escalation, by: User, answer: str, now: datetime | None = None
+) -> Escalation:
+    """Answer engineering's question; the escalation returns to the inbox."""
+    now = now or timezone.now()
+    escalation = _locked(escalation)
+    if escalation.state != EscalationState.NEEDS_CONTEXT:
+        raise Conflict(
+            f"Escalation #{escalation.pk} is {escalation.state}; there is no question to answer."
+        )
+    answer = (answer or "").strip()
+    if not answer:
+        raise invalid(answer="Write the answer to engineering's question.")
+    escalation.answer = answer
+    escalation.state = EscalationState.OPEN
+    escalation.updated_at = now
+    escalation.save()
+    event_record(
+        ticket=escalation.ticket,
+        kind=EventKind.ESCALATION,
+        by=by,
+        now=now,
+        from_value="needs context",
+        to_value="answered, back in engineering's inbox",
+        body=answer,
+    )
+    return escalation

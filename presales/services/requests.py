@@ -1,0 +1,99 @@
+"""Filing a CE's pre-sales request (R9): the request and its ticket, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from presales import requirements
+from presales.models import KeyDate, PresalesRequest
+from shared.errors import invalid
+from triage.models import Account, Source, Tier
+from triage.services import account_create, ticket_create
+
+
+@transaction.atomic
+def presales_request_create(
+    *,
+    by: User,
+    account: Account | None = None,
+    new_account_name: str = "",
+    new_account_deployment: str = "",
+    summary: str,
+    attempted_and_expected: str,
+    steps_taken: str,
+    impact: str,
+    impact_scope: str = "",
+    design_doc_links: Sequence[str] = (),
+    sales_context: str,
+    key_dates: Sequence[tuple[date, str]] = (),
+    key_dates_text: str = "",
+    now: datetime | None = None,
+) -> PresalesRequest:
+    """File a CE's request: its presales ticket enters the ranked queue in the same transaction."""
+    now = now or timezone.now()
+    values = {
+        "summary": summary,
+        "attempted_and_expected": attempted_and_expected,
+        "steps_taken": steps_taken,
+        "impact": impact,
+        "sales_context": sales_context,
+    }
+    errors = requirements.request_problems(values, impact_scope=impact_scope)
+    values = {k: (v or "").strip() for k, v in values.items()}
+    if account is None and not new_account_name.strip():
+        errors["account"] = "Pick the prospect's account, or name a new one."
+    if account is not None and (
+        problem := requirements.prospect_problem(account.name, account.tier)
+    ):
+        errors["account"] = problem
+    links, link_problem = requirements.design_doc_links(design_doc_links)
+    if link_problem and not errors:
+        errors["design_doc_links"] = link_problem
+    if errors:
+        raise invalid(**errors)
+    if account is None:
+        account = account_create(
+            name=new_account_name.strip(),
+            tier=Tier.PRESALES,
+            deployment=new_account_deployment or "cloud",
+        )
+    request = PresalesRequest(
+        account=account,
+        requested_by=by,
+        impact_scope=impact_scope,
+        design_doc_links=links,
+        key_dates_text=(key_dates_text or "").strip(),
+        created_at=now,
+        **values,
+    )
+    ticket = ticket_create(
+        title=values["summary"],
+        description=requirements.description(
+            attempted_and_expected=request.attempted_and_expected,
+            steps_taken=request.steps_taken,
+            impact=request.impact,
+            impact_scope_label=request.get_impact_scope_display() if impact_scope else "",
+            sales_context=request.sales_context,
+            links=links,
+            key_dates=key_dates,
+            key_dates_text=request.key_dates_text,
+        ),
+        source=Source.PRESALES,
+        account=account,
+        by=by,
+        now=now,
+    )
+    request.ticket = ticket
+    request.save()
+    KeyDate.objects.bulk_create(
+        [
+            KeyDate(request=request, date=d, label=(label or "key date")[:200])
+            for d, label in key_dates
+        ]
+    )
+    return request

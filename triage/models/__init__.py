@@ -1,0 +1,41 @@
+"""The triage app's models: accounts, tickets and their timeline, the SLA policy and clocks."""
+
+from triage.models.accounts import Account, Deployment, Tier
+from triage.models.sla import (
+    WARNED_CLOCKS,
+    ClockKind,
+    SlaCalendar,
+    SlaClock,
+    SlaTarget,
+    TicketPause,
+)
+from triage.models.tickets import (
+    OPEN,
+    OPEN_STATUSES,
+    EventKind,
+    Level,
+    Source,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+__all__ = [
+    "OPEN",
+    "OPEN_STATUSES",
+    "WARNED_CLOCKS",
+    "Account",
+    "ClockKind",
+    "Deployment",
+    "EventKind",
+    "Level",
+    "SlaCalendar",
+    "SlaClock",
+    "SlaTarget",
+    "Source",
+    "Status",
+    "Ticket",
+    "TicketEvent",
+    "TicketPause",
+    "Tier",
+]

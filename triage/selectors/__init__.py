@@ -1,0 +1,55 @@
+"""Reads for the triage app: tickets and their visibility, the ranked queue, SLA clocks."""
+
+from triage.selectors.ranked import (
+    QueuePage,
+    number_one_candidates,
+    open_queue,
+    position_of,
+    positions_of,
+    queue_number_one,
+    queue_page,
+    ranked_above,
+    ticket_above,
+    unclaimed_queue,
+)
+from triage.selectors.sla import (
+    SlaBook,
+    SlaRule,
+    clocks_to_warn,
+    last_public_reply_at,
+    sla_book,
+    sla_state,
+    team_goal,
+    with_sla_clock,
+)
+from triage.selectors.tickets import (
+    ticket_timeline,
+    ticket_visibility,
+    tickets_with_relations,
+    visible_tickets,
+)
+
+__all__ = [
+    "QueuePage",
+    "SlaBook",
+    "SlaRule",
+    "clocks_to_warn",
+    "last_public_reply_at",
+    "number_one_candidates",
+    "open_queue",
+    "position_of",
+    "positions_of",
+    "queue_number_one",
+    "queue_page",
+    "ranked_above",
+    "sla_book",
+    "sla_state",
+    "team_goal",
+    "ticket_above",
+    "ticket_timeline",
+    "ticket_visibility",
+    "tickets_with_relations",
+    "unclaimed_queue",
+    "visible_tickets",
+    "with_sla_clock",
+]

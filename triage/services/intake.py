@@ -1,0 +1,159 @@
+"""Filing tickets: one at a time, once per Idempotency-Key, or in bulk (same rank code)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shared.errors import Conflict, invalid
+from triage import hooks, priority
+from triage.models import Account, EventKind, Status, Ticket, TicketEvent
+from triage.selectors.sla import SlaBook
+from triage.services.ranking import ticket_refresh_rank, ticket_save
+from triage.services.timeline import event_record
+
+
+def _tier_for(source: str, account: Account | None) -> str:
+    """Return the tier the ticket ranks in, or raise when source and account disagree."""
+    tier, problem = priority.ticket_tier(source, account.tier if account else None)
+    if problem:
+        raise invalid(account=problem)
+    return tier
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    title: str,
+    description: str = "",
+    source: str,
+    account: Account | None,
+    severity: str = "",
+    by: User | None,
+    now: datetime | None = None,
+    book: SlaBook | None = None,
+    request_key: str = "",
+) -> Ticket:
+    """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
+    now = now or timezone.now()
+    tier = _tier_for(source, account)
+    ticket = Ticket(
+        title=title,
+        description=description,
+        source=source,
+        account=account,
+        tier=tier,
+        reported_severity=severity,
+        severity=severity,
+        status=Status.NEW,
+        created_by=by,
+        created_at=now,
+        request_key=request_key,
+    )
+    ticket.priority = priority.suggested_priority(
+        source=source, tier=tier, severity=severity or None
+    )
+    ticket_save(ticket, now, book)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.CREATED,
+        by=by,
+        now=now,
+        to_value=f"{source} · {tier} · {ticket.priority}",
+        reason=f"reported severity {severity}" if severity else "",
+    )
+    for hook in hooks.ticket_created_hooks:
+        transaction.on_commit(lambda hook=hook: hook(ticket.pk))
+    return ticket
+
+
+def ticket_create_once(*, request_key: str, by: User, **fields) -> tuple[Ticket, bool]:
+    """File a ticket unless `by` already filed one with this key: (ticket, filed now).
+
+    A client that lost the answer to its POST (a timeout, a 503 while the database went away
+    after the commit) retries with the same Idempotency-Key and gets the ticket it filed, not a
+    second one. The same key with different content is a client bug: Conflict (409).
+    """
+    existing = ticket_filed_with(request_key=request_key, by=by)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return ticket_create(request_key=request_key, by=by, **fields), True
+        except IntegrityError:  # a concurrent retry filed it first (ticket_request_key_once)
+            existing = ticket_filed_with(request_key=request_key, by=by)
+            if existing is None:
+                raise
+    sent = (
+        fields["title"],
+        fields.get("description", ""),
+        fields["source"],
+        fields["account"],
+        fields.get("severity", ""),
+    )
+    filed = (
+        existing.title,
+        existing.description,
+        existing.source,
+        existing.account,
+        existing.reported_severity,
+    )
+    if sent != filed:
+        raise Conflict(
+            f"This Idempotency-Key already filed ticket #{existing.pk} with other content: "
+            "use a new key for a new ticket."
+        )
+    return existing, False
+
+
+def ticket_filed_with(*, request_key: str, by: User) -> Ticket | None:
+    """Return the ticket `by` filed with this Idempotency-Key, if any."""
+    return Ticket.objects.filter(created_by=by, request_key=request_key).first()
+
+
+def ticket_bulk_create(
+    *, rows: list[dict], by: User | None, book: SlaBook, batch_size: int = 2000
+) -> int:
+    """File many tickets at once (imports, benchmarks) with the same rank code as ticket_create.
+
+    Each row has title, source, account (or None), and optionally description, severity and
+    created_at. Rows are validated like single tickets; each gets its "created" event.
+    """
+    tickets = []
+    for row in rows:
+        tier = _tier_for(row["source"], row.get("account"))
+        severity = row.get("severity", "")
+        created = row["created_at"]
+        ticket = Ticket(
+            title=row["title"],
+            description=row.get("description", ""),
+            source=row["source"],
+            account=row.get("account"),
+            tier=tier,
+            reported_severity=severity,
+            severity=severity,
+            priority=priority.suggested_priority(
+                source=row["source"], tier=tier, severity=severity or None
+            ),
+            status=Status.NEW,
+            created_by=by,
+            created_at=created,
+            updated_at=created,
+        )
+        ticket_refresh_rank(ticket, book=book)
+        tickets.append(ticket)
+    with transaction.atomic():
+        created_tickets = Ticket.objects.bulk_create(tickets, batch_size=batch_size)
+        TicketEvent.objects.bulk_create(
+            (
+                TicketEvent(
+                    ticket=t, kind=EventKind.CREATED, actor=by, at=t.created_at,
+                    to_value=f"{t.source} · {t.tier} · {t.priority}",
+                )
+                for t in created_tickets
+            ),
+            batch_size=batch_size,
+        )  # fmt: skip
+    return len(created_tickets)

@@ -1,0 +1,33 @@
+"""The timeline (R10): every change to a ticket is one row, with who, when, what and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+
+from triage.models import Ticket, TicketEvent
+
+
+def event_record(
+    *,
+    ticket: Ticket,
+    kind: str,
+    by: User | None,
+    now: datetime,
+    from_value: str = "",
+    to_value: str = "",
+    reason: str = "",
+    body: str = "",
+) -> TicketEvent:
+    """Add one line to the ticket's timeline."""
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=by,
+        at=now,
+        from_value=from_value[:200],
+        to_value=to_value[:200],
+        reason=reason,
+        body=body,
+    )
