@@ -58,12 +58,17 @@ import shutil  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
 from bench import _loadmix as loadmix  # noqa: E402
-from bench._common import ROOT, gunicorn, percentile, setup_django  # noqa: E402
+from bench._common import (  # noqa: E402
+    celery_worker,
+    gunicorn,
+    percentile,
+    setup_django,
+    wait_quiet,
+    wait_ready,
+)
 
 CLAIM_REASON = "claimed the number one from the queue"  # queues.services.queue_claim
 
@@ -94,37 +99,6 @@ def lowest_untriaged(k: int) -> list[int]:
         .values_list("id", flat=True)[:k]
     )
     return list(ids)
-
-
-@contextmanager
-def celery_worker(broker: str, workdir: Path):
-    """Run one Celery worker on the broker (none when broker is empty); stop it on exit."""
-    if not broker:
-        yield None
-        return
-    import redis
-
-    queue_name = os.environ["CELERY_QUEUE"]
-    redis.Redis.from_url(broker).delete(queue_name)  # leftovers of an earlier run
-    log = workdir / "worker.log"
-    proc = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "--concurrency", "1",
-         "--without-mingle", "--without-gossip", "--loglevel", "INFO", "--logfile", str(log)],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        time.sleep(3)
-        if proc.poll() is not None:
-            raise SystemExit(f"the Celery worker exited at start: see {log}")
-        yield log
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 class Load:
@@ -159,42 +133,6 @@ class Load:
         # The next run starts past every id this one handed out (answered or not).
         self.triage_offset = result.triage_next
         return result
-
-
-def wait_ready(base: str, token: str, timeout: float = 60) -> None:
-    """Wait until gunicorn answers an API call (its workers boot after the port opens)."""
-    import urllib.request
-
-    request = urllib.request.Request(  # noqa: S310 - a local URL we built
-        base + "/api/v1/queue/next/", headers={"Authorization": f"Token {token}"}
-    )
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                if response.status in (200, 204):
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.5)
-
-
-def wait_quiet(access_log: Path, quiet: float = 1.5, timeout: float = 15) -> None:
-    """Wait until gunicorn has answered (and logged) what the last wrk run left in flight.
-
-    wrk stops without waiting for its last requests; the server still commits and logs them.
-    The full run's counts start from a snapshot that must not split one of those requests.
-    """
-    deadline = time.monotonic() + timeout
-    size, since = access_log.stat().st_size, time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now_size = access_log.stat().st_size
-        if now_size != size:
-            size, since = now_size, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
 
 
 def search(load: Load, steps: list[int], seconds: int, max_p99: float) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import redis
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -93,8 +94,6 @@ def _database_ready() -> bool:
 
 
 def _redis_ready(url: str) -> bool:
-    import redis
-
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         try:

@@ -4,6 +4,11 @@ import logging
 import os
 
 from celery import Celery, signals
+from django.conf import settings
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+from config.logs import JsonFormatter, RequestIdFilter, request_id_var
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -20,8 +25,6 @@ app.autodiscover_tasks()
 
 @signals.before_task_publish.connect
 def _send_request_id(headers=None, **_kwargs):
-    from config.logs import request_id_var
-
     request_id = request_id_var.get()
     if headers is not None and request_id != "-":
         headers.setdefault("request_id", request_id)
@@ -29,8 +32,6 @@ def _send_request_id(headers=None, **_kwargs):
 
 @signals.task_prerun.connect
 def _take_request_id(task=None, **_kwargs):
-    from config.logs import request_id_var
-
     request_id = getattr(task.request, "request_id", None) if task else None
     if request_id:
         task.request._request_id_token = request_id_var.set(request_id)
@@ -38,8 +39,6 @@ def _take_request_id(task=None, **_kwargs):
 
 @signals.task_postrun.connect
 def _drop_request_id(task=None, **_kwargs):
-    from config.logs import request_id_var
-
     token = getattr(task.request, "_request_id_token", None) if task else None
     if token is not None:
         request_id_var.reset(token)
@@ -50,10 +49,6 @@ def _drop_request_id(task=None, **_kwargs):
 @signals.after_setup_task_logger.connect
 def _worker_log_format(logger=None, **_kwargs):
     """Give the worker's own handlers the request id (and JSON lines when LOG_FORMAT=json)."""
-    from django.conf import settings
-
-    from config.logs import JsonFormatter, RequestIdFilter
-
     for handler in logger.handlers if logger else []:
         handler.addFilter(RequestIdFilter())
         if settings.LOG_FORMAT == "json":
@@ -79,8 +74,6 @@ def send_after_commit(task, *args) -> None:
     500 after the fact. The message is logged at ERROR and not sent (these e-mails have no
     outbox; proactive notices do, see queues.services).
     """
-    from django.db import transaction
-    from kombu.exceptions import OperationalError as BrokerError
 
     def send() -> None:
         try:

@@ -16,6 +16,7 @@ from presales.models import (
     PresalesException,
     PresalesRequest,
 )
+from presales.selectors import nearest_key_date
 from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
 from triage.models import Account, Status, Ticket, Tier
 from triage.serializers import TicketOut as TicketOut
@@ -87,8 +88,6 @@ class PresalesDetailOut(serializers.ModelSerializer):
 
     @extend_schema_field(KeyDateOut(allow_null=True))
     def get_nearest_key_date(self, r: PresalesRequest) -> dict | None:
-        from presales.selectors import nearest_key_date
-
         kd = nearest_key_date(r)
         return KeyDateOut(kd).data if kd else None
 

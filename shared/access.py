@@ -15,6 +15,8 @@ LOCKED_OUT = 429  # Too Many Requests: the same answer the API gives when thrott
 
 def lockout_response(request, original_response=None, credentials=None):
     """Render the lockout page: who is paused, for how long, and who can unlock it."""
+    # Imported here: axes.helpers needs the app registry, and settings name this module's
+    # throttles and lockout page by dotted path before the registry is ready.
     from axes.helpers import get_client_username
 
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)

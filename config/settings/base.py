@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "escalations",
     "presales",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -172,3 +172,23 @@ def test_pins_come_first(a, b):
 def test_priority_dominates_tier_for_unpinned_work(a, b):
     if not a.pinned_at and not b.pinned_at and LEVELS.index(a.priority) < LEVELS.index(b.priority):
         assert sort_key(a) < sort_key(b)
+
+
+# --- which tier work ranks in, from its source and account (R1, R9) ---------------------------
+
+
+def test_internal_work_ranks_as_internal_and_has_no_account():
+    from triage.priority import ticket_tier
+
+    assert ticket_tier("internal", None) == ("internal", "")
+    assert ticket_tier("internal", "team")[1] == "Internal work has no account: leave it null."
+
+
+def test_customer_and_presales_work_rank_in_their_accounts_tier():
+    from triage.priority import ticket_tier
+
+    assert ticket_tier("customer", "enterprise") == ("enterprise", "")
+    assert ticket_tier("presales", "presales") == ("presales", "")
+    assert "needs an account" in ticket_tier("customer", None)[1]
+    assert "prospect (tier 'presales') account" in ticket_tier("presales", "team")[1]
+    assert "file it with source 'presales'" in ticket_tier("customer", "presales")[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import holidays
 from django.db import models
 from django.db.models import Q
 
@@ -39,8 +40,6 @@ class SlaCalendar(models.Model):
         """Return the calendar as the pure engine's WeeklyHours."""
         closed = {date.fromisoformat(d) for d in self.holidays}
         if self.holiday_country and years:
-            import holidays
-
             closed |= set(holidays.country_holidays(self.holiday_country, years=years))
         return WeeklyHours(
             timezone=self.timezone,
