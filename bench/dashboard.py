@@ -209,7 +209,7 @@ def main() -> int:
             f"/dashboard/: {queries} queries; median {median:.0f} ms, worst {worst:.0f} ms "
             f"over {args.runs} runs (limit {LIMIT_MS} ms)"
         )
-        from queues import dashboard
+        from dashboards import figures as dashboard
 
         now = timezone.now()
         with CaptureQueriesContext(connection) as ctx:
