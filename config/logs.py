@@ -45,6 +45,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class RefusalFilter(logging.Filter):
+    """Keep `django.request` from repeating a client error as a traceback.
+
+    A refused request (401, 403) is already the access line's status: its `django.request`
+    record is dropped. Other 4xx records stay, as one line without the exception's traceback
+    (the client sent something wrong; nothing failed here). 5xx keep their traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status in (401, 403):
+            return False
+        if status is not None and 400 <= status < 500:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """Format a record as one JSON object on one line (for log shippers)."""
 

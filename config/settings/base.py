@@ -199,7 +199,10 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "refusals": {"()": "config.logs.RefusalFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {"()": "config.logs.JsonFormatter"},
@@ -212,6 +215,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's default config gives `django` a console handler of its own (under DEBUG);
+        # with ours on the root every `django.*` line, traceback included, printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A refused request is one access line, not a traceback (config.logs.RefusalFilter).
+        "django.request": {"filters": ["refusals"]},
+    },
 }
 # --- end of logs -------------------------------------------------------------------------------
 

@@ -10,5 +10,9 @@ SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # n
 # Tasks run in-process on a laptop: one log line per task would drown the server's output.
 LOGGING = {
     **LOGGING,  # noqa: F405
-    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "ERROR"}},
+    "loggers": {
+        **LOGGING["loggers"],  # noqa: F405
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu": {"level": "ERROR"},
+    },
 }

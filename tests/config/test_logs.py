@@ -180,3 +180,36 @@ def test_the_worker_side_takes_the_id_for_the_task_and_gives_it_back():
     finally:
         task.pop_request()
     assert request_id_var.get() == "-"
+
+
+REFUSED = """
+    import io
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    call_command("add_user", "cara", "--role", "ce", stdout=io.StringIO())
+    client = Client()
+    client.force_login(User.objects.get(username="cara"))
+    codes = [client.get(path, secure=True).status_code for path in ("/rota/", "/api/v1/queue/")]
+    print(json.dumps(codes))
+"""
+
+
+@pytest.mark.parametrize("settings_module", ["local", "production"])
+def test_a_refused_request_logs_one_line_not_two_tracebacks(tmp_path, settings_module):
+    """A 403 is a refusal, not an error: one access line, no traceback (Django's own `django`
+    console handler under DEBUG used to print the traceback a second time)."""
+    env = production_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE=f"config.settings.{settings_module}",
+        LOG_FORMAT="plain",
+        SECURE_SSL_REDIRECT="false",
+    )
+    answer = run_script(REFUSED, env)
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout.splitlines()[-1]) == [403, 403]
+    assert "Traceback" not in answer.stderr, answer.stderr
+    for path in ("/rota/", "/api/v1/queue/"):
+        lines = [line for line in answer.stderr.splitlines() if path in line]
+        assert len(lines) == 1, answer.stderr
+        assert " access " in lines[0] and "403" in lines[0]
