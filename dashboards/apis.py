@@ -34,6 +34,12 @@ _TICKET_ROW = {
     "age_minutes": serializers.IntegerField(),
     "due_at": serializers.DateTimeField(allow_null=True),
     "key_date": serializers.CharField(required=False, allow_null=True),
+    # Escalation rows only: pending ("open", "needs_context") or scheduled ("accepted").
+    "escalation": serializers.IntegerField(required=False),
+    "urgency": serializers.CharField(required=False),
+    "state": serializers.CharField(required=False),
+    "customer_deadline": serializers.DateField(required=False, allow_null=True),
+    "target_date": serializers.DateField(required=False, allow_null=True),
 }
 DashboardTicketRowOut = type("DashboardTicketRowOut", (serializers.Serializer,), _TICKET_ROW)
 

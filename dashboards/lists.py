@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from dashboards.work import minutes
-from escalations.models import PENDING_STATES
+from escalations.models import PENDING_STATES, EscalationState
 from escalations.selectors import escalations_with_context
 from presales.models import KeyDate
 from presales.rules import nearest_key_date
@@ -41,13 +41,20 @@ def _ticket_row(ticket: Ticket, now: datetime) -> dict:
 
 
 def open_escalations(now: datetime) -> dict:
-    """Return pending engineering escalations on open tickets, in the inbox's order."""
+    """Return escalations on open tickets: pending ones in the inbox's order, then the scheduled
+    ones (accepted, until the ticket resolves) by target date."""
 
     pending = (
         escalations_with_context()
         .prefetch_related(None)
-        .filter(state__in=PENDING_STATES, ticket__in_queue=True)
-        .order_by("urgency", "ticket__rank_key", "ticket__id")
+        .filter(state__in=(*PENDING_STATES, EscalationState.ACCEPTED), ticket__in_queue=True)
+        .order_by(
+            Case(When(state=EscalationState.ACCEPTED, then=1), default=0),
+            "target_date",
+            "urgency",
+            "ticket__rank_key",
+            "ticket__id",
+        )
     )
     rows = []
     for e in pending[:LIST_LIMIT]:
@@ -57,6 +64,7 @@ def open_escalations(now: datetime) -> dict:
             urgency=e.urgency,
             state=e.state,
             customer_deadline=e.customer_deadline.isoformat() if e.customer_deadline else None,
+            target_date=e.target_date.isoformat() if e.target_date else None,
         )
         rows.append(row)
     return {"rows": rows}

@@ -10,11 +10,25 @@ TEXTAREA = {"rows": 3}
 
 
 class EscalateForm(forms.Form):
-    """The escalation's context; ids are prefixed so the form can sit on the ticket page."""
+    """The escalation's context; ids are prefixed so the form can sit on the ticket page.
+
+    Required fields are marked (`required_css_class`); the deadline and the links may instead
+    be stated as none, never left out (escalations.gate says so for form and API alike).
+    """
+
+    required_css_class = "required"
+    # Each of these is required unless its box says there is none.
+    STATED_NONE = {"customer_deadline": "no_customer_deadline", "links": "no_links"}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "esc-%s")
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            for name, box in self.STATED_NONE.items():
+                ticked = self.fields[box].widget.value_from_datadict(
+                    self.data, self.files, self.add_prefix(box)
+                )
+                self.fields[name].required = not ticked
 
     summary = forms.CharField(max_length=200, label="Summary")
     reproduction_steps = forms.CharField(
@@ -24,13 +38,20 @@ class EscalateForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA), label="Impact (who is blocked, how badly)"
     )
     customer_deadline = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}), label="Customer deadline"
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Customer deadline",
+        error_messages={
+            "required": "Give the customer's deadline, or tick “No customer deadline”."
+        },
     )
+    no_customer_deadline = forms.BooleanField(required=False, label="No customer deadline")
     tried = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="What support tried")
     links = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"}),
         label="Links: logs, design documents (one URL per line)",
+        error_messages={"required": "Add a link, or tick “No links to share”."},
     )
+    no_links = forms.BooleanField(required=False, label="No links to share")
     urgency = forms.ChoiceField(
         choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect, label="Urgency"
     )

@@ -38,17 +38,35 @@ def context_problems(**fields: str) -> dict[str, str]:
     }
 
 
-def deadline_problems(customer_deadline: date | None) -> dict[str, str]:
-    if customer_deadline is None:
-        return {"customer_deadline": "Give the customer's deadline (a date)."}
+def deadline_problems(
+    customer_deadline: date | None, *, none_stated: bool = False
+) -> dict[str, str]:
+    """Return why the deadline is not stated: a date, or "no customer deadline" said outright."""
+    if customer_deadline is None and not none_stated:
+        return {
+            "customer_deadline": "Give the customer's deadline (a date), or state that there is "
+            "none (“No customer deadline”; in the API, no_customer_deadline: true)."
+        }
+    if customer_deadline is not None and none_stated:
+        return {"customer_deadline": "Give either a deadline or “No customer deadline”, not both."}
     return {}
 
 
-def links_problems(links: Iterable[str]) -> tuple[list[str], dict[str, str]]:
-    """Return (the links cleaned, problems): at least one http(s) link, at most MAX_LINKS."""
+def links_problems(
+    links: Iterable[str], *, none_stated: bool = False
+) -> tuple[list[str], dict[str, str]]:
+    """Return (the links cleaned, problems): at least one http(s) link, at most MAX_LINKS, or
+    none stated outright (nothing to link yet)."""
     cleaned, bad = split_links(links)
+    if none_stated:
+        if cleaned or bad:
+            return cleaned, {"links": "Give either links or “No links to share”, not both."}
+        return cleaned, {}
     if not cleaned:
-        return cleaned, {"links": "Add at least one link: logs, a design document or a trace."}
+        return cleaned, {
+            "links": "Add at least one link (logs, a design document, a trace), or state that "
+            "there are none (“No links to share”; in the API, no_links: true)."
+        }
     if len(cleaned) > MAX_LINKS:
         return cleaned, {"links": f"At most {MAX_LINKS} links."}
     if bad:

@@ -22,6 +22,9 @@ class EscalationState(models.TextChoices):
     NEEDS_CONTEXT = "needs_context", "Engineering asked for more context"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
+    # Support moved the ticket on (took it back, asked the customer, resolved it) before
+    # engineering decided: the ticket is no longer escalated, so nothing is left to decide (R8).
+    WITHDRAWN = "withdrawn", "Withdrawn by support"
 
 
 # Awaiting a decision (in the inbox, or back with support for context): one per ticket at a time.
@@ -54,9 +57,12 @@ class Escalation(models.Model):
     summary = models.CharField(max_length=200)
     reproduction_steps = models.TextField()
     impact = models.TextField()
-    customer_deadline = models.DateField()
+    # None: support stated that the customer has no deadline (never left out: escalations.gate).
+    customer_deadline = models.DateField(null=True, blank=True)
     tried = models.TextField(help_text="What support already tried.")
-    links = models.JSONField(default=list, help_text="Logs, design documents: a list of URLs.")
+    links = models.JSONField(
+        default=list, help_text="Logs, design documents: a list of URLs (empty: stated none)."
+    )
     cannot_wait_a_day = models.BooleanField(default=False)
     justification = models.TextField(blank=True, help_text="Why this cannot wait a day.")
     created_by = models.ForeignKey(
@@ -117,6 +123,14 @@ class Escalation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in PENDING_STATES
+
+    @property
+    def no_customer_deadline(self) -> bool:
+        return self.customer_deadline is None
+
+    @property
+    def no_links(self) -> bool:
+        return not self.links
 
 
 class EscalationDecision(models.Model):

@@ -30,6 +30,18 @@ def engineering_inbox() -> QuerySet[Escalation]:
     )
 
 
+def engineering_scheduled() -> QuerySet[Escalation]:
+    """Return accepted escalations whose ticket is still open: soonest target date first.
+
+    Engineering keeps sight of what it accepted until support resolves the ticket.
+    """
+    return (
+        escalations_with_context()
+        .filter(state=EscalationState.ACCEPTED, ticket__in_queue=True)
+        .order_by("target_date", "ticket__rank_key", "ticket__id")
+    )
+
+
 def escalations_waiting_on_support() -> QuerySet[Escalation]:
     """Return escalations engineering sent back to support with a question (open tickets)."""
     return (

@@ -19,10 +19,19 @@ class EscalationIn(InputSerializer):
     summary = StrictCharField(max_length=200, allow_blank=True)
     reproduction_steps = _text()
     impact = _text()
-    customer_deadline = serializers.DateField(allow_null=True)
+    customer_deadline = serializers.DateField(
+        allow_null=True, required=False, default=None, help_text="null with no_customer_deadline"
+    )
+    no_customer_deadline = serializers.BooleanField(
+        required=False, default=False, help_text="true: the customer has no deadline (stated)"
+    )
     tried = _text(help_text="What support already tried.")
     links = serializers.ListField(
-        child=StrictCharField(max_length=2000), allow_empty=True, max_length=50
+        child=StrictCharField(max_length=2000), allow_empty=True, max_length=50, required=False,
+        default=list,
+    )  # fmt: skip
+    no_links = serializers.BooleanField(
+        required=False, default=False, help_text="true: there is nothing to link yet (stated)"
     )
     urgency = StrictChoiceField(Urgency.values, required=False, default=Urgency.NORMAL)
     cannot_wait_a_day = serializers.BooleanField(required=False, default=False)
@@ -63,12 +72,15 @@ class EscalationOut(serializers.ModelSerializer):
     ticket = EscalationTicketOut()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decisions = DecisionOut(many=True, read_only=True)
+    no_customer_deadline = serializers.BooleanField(read_only=True)
+    no_links = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Escalation
         fields = [
             "id", "ticket", "state", "urgency", "summary", "reproduction_steps", "impact",
-            "customer_deadline", "tried", "links", "cannot_wait_a_day", "justification",
+            "customer_deadline", "no_customer_deadline", "tried", "links", "no_links",
+            "cannot_wait_a_day", "justification",
             "created_by", "created_at", "updated_at", "target_date", "question", "answer",
             "decline_reason", "decisions",
         ]  # fmt: skip

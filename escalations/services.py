@@ -23,6 +23,7 @@ from escalations.models import (
 from escalations.tasks import escalation_decision_notify
 from shared import roles
 from shared.errors import Conflict, invalid
+from triage import status as ticket_status
 from triage.models import EventKind, Status, Ticket
 from triage.services import event_record, ticket_set_status
 
@@ -53,9 +54,15 @@ def escalation_create(
     urgency: str = Urgency.NORMAL,
     cannot_wait_a_day: bool = False,
     justification: str = "",
+    no_customer_deadline: bool = False,
+    no_links: bool = False,
     now: datetime | None = None,
 ) -> Escalation:
-    """Escalate a ticket to engineering with its full context; the ticket becomes escalated."""
+    """Escalate a ticket to engineering with its full context; the ticket becomes escalated.
+
+    The deadline and the links may be stated as none (`no_customer_deadline`, `no_links`),
+    never left out. The ticket moves along the status table's escalation path (R8).
+    """
     now = now or timezone.now()
     ticket = _locked_ticket(ticket)
     pending = ticket.escalations.filter(state__in=PENDING_STATES).first()
@@ -75,8 +82,8 @@ def escalation_create(
         "tried": tried,
     }
     errors = gate.context_problems(**text)
-    errors.update(gate.deadline_problems(customer_deadline))
-    links, link_errors = gate.links_problems(links)
+    errors.update(gate.deadline_problems(customer_deadline, none_stated=no_customer_deadline))
+    links, link_errors = gate.links_problems(links, none_stated=no_links)
     errors.update(link_errors)
     errors.update(
         gate.urgency_problems(
@@ -119,9 +126,48 @@ def escalation_create(
         body=text["summary"],
     )
     ticket_set_status(
-        ticket=ticket, by=by, status=Status.ESCALATED, reason="escalated to engineering", now=now
+        ticket=ticket,
+        by=by,
+        status=Status.ESCALATED,
+        reason="escalated to engineering",
+        now=now,
+        through=ticket_status.ESCALATION,
     )
     return escalation
+
+
+def escalation_withdraw_on_move(
+    *, ticket: Ticket, by: User | None, status: str, reason: str, now: datetime
+) -> None:
+    """Withdraw the ticket's undecided escalation as support moves it out of `escalated` (R8).
+
+    Runs inside `ticket_set_status`'s transaction (`triage.hooks.ticket_left_escalated_hooks`):
+    a ticket that is no longer escalated keeps no escalation waiting for a decision, so the
+    inbox never shows work support took back, and reopening never revives a stale one. An
+    accepted escalation stays: engineering scheduled the work. A decline moves the ticket after
+    deciding, so it finds nothing pending here.
+    """
+    pending = (
+        Escalation.objects.select_for_update()
+        .filter(ticket_id=ticket.pk, state__in=PENDING_STATES)
+        .first()
+    )
+    if pending is None:
+        return
+    was = pending.state
+    pending.state = EscalationState.WITHDRAWN
+    pending.updated_at = now
+    pending.save(update_fields=["state", "updated_at"])
+    why = f"support moved the ticket to “{Status(status).label.lower()}”"
+    event_record(
+        ticket=ticket,
+        kind=EventKind.ESCALATION,
+        by=by,
+        now=now,
+        from_value=was,
+        to_value=EscalationState.WITHDRAWN,
+        reason=f"{why}: {reason}" if reason else why,
+    )
 
 
 @transaction.atomic

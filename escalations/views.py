@@ -73,7 +73,8 @@ def _with_positions(escalations: list[Escalation]) -> list[Escalation]:
 
 @login_required
 def inbox(request):
-    """Engineering's inbox: drop-everything first, then the queue's order (R4, R8)."""
+    """Engineering's inbox: drop-everything first, then the queue's order (R4, R8); below it
+    what waits on support, and what engineering accepted (scheduled) until the ticket resolves."""
     roles.require_role(request.user, roles.ENGINEERING, roles.LEADERSHIP)
     return render(
         request,
@@ -81,6 +82,7 @@ def inbox(request):
         {
             "escalations": _with_positions(list(selectors.engineering_inbox())),
             "waiting": _with_positions(list(selectors.escalations_waiting_on_support())),
+            "scheduled": _with_positions(list(selectors.engineering_scheduled())),
             "can_decide": roles.has_role(request.user, roles.ENGINEERING),
         },
     )

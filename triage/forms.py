@@ -34,7 +34,6 @@ PRIORITY = {
 STATUS_ACTIONS = {
     Status.IN_PROGRESS: "Start work",
     Status.WAITING_ON_CUSTOMER: "Wait on customer",
-    Status.ESCALATED: "Escalate",
     Status.RESOLVED: "Resolve",
     Status.CLOSED: "Close",
 }

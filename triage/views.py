@@ -82,6 +82,8 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
             else (s, "Reopen")
             for s in statuses.allowed_next(ticket.status)
         ],
+        # `escalated` is no status button (R8): the Status row opens the escalation form.
+        "escalation_path": ticket.status in statuses.PATHS[statuses.ESCALATION],
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee_id}),
         "pin_form": forms.get("pin_form") or ReasonForm(prefix="pin"),

@@ -129,3 +129,35 @@ def test_engineering_asks_and_support_answers_in_the_browser(
     page.screenshot(path=str(artifacts / "escalations-9-declined.png"), full_page=True)
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"
+
+
+def test_an_incomplete_escalation_comes_back_from_the_server_with_field_errors(
+    chromium_available, django_db_setup, live_server, page, artifacts
+):
+    """The ticket page's form used to stop at the browser's popup, scrolled to a blank page."""
+    sam = UserFactory(username="sam", role="support")
+    ticket = TicketFactory(title="Exports time out for large projects", tier="enterprise")
+    ticket = ticket_triage(ticket=ticket, by=sam, severity="p1", priority="p1")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, "sam")
+    page.goto(f"{live_server.url}{ticket.get_absolute_url()}")
+    page.get_by_text("Escalate to engineering", exact=True).first.click()
+    page.fill("#esc-summary", "CSV export returns 504")
+    page.screenshot(path=str(artifacts / "escalations-10-panel-form.png"), full_page=True)
+    page.click("form.esc-form button[type=submit]")
+    page.wait_for_url(f"**/engineering/tickets/{ticket.pk}/escalate/", timeout=5000)
+    page.wait_for_selector(".errorlist")
+    page.screenshot(path=str(artifacts / "escalations-11-server-errors.png"), full_page=True)
+    assert page.locator("h1").inner_text().startswith(f"Escalate #{ticket.pk}")
+    assert page.input_value("#esc-summary") == "CSV export returns 504"  # kept
+    assert page.locator(".errorlist").count() >= 5
+    assert "No customer deadline" in page.content()
+    page.check("#esc-no_customer_deadline")
+    page.check("#esc-no_links")
+    page.fill("#esc-reproduction_steps", "1. Export CSV")
+    page.fill("#esc-impact", "All admins")
+    page.fill("#esc-tried", "Raised the timeout")
+    page.click("form.esc-form button[type=submit]")
+    page.wait_for_url(f"**{ticket.get_absolute_url()}")
+    escalation = Escalation.objects.get()
+    assert escalation.customer_deadline is None and escalation.links == []

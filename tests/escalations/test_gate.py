@@ -43,9 +43,7 @@ def test_every_missing_piece_of_context_is_named():
 
 
 def test_links_need_one_http_url_at_most_twenty():
-    assert gate.links_problems([" ", ""])[1] == {
-        "links": "Add at least one link: logs, a design document or a trace."
-    }
+    assert gate.links_problems([" ", ""])[1]["links"].startswith("Add at least one link")
     cleaned, problems = gate.links_problems([" https://logs.example.com/1 "])
     assert cleaned == ["https://logs.example.com/1"] and not problems
     assert (
@@ -62,3 +60,14 @@ def test_only_triaged_open_work_can_be_escalated():
     assert "Triage it first" in gate.status_problem("new")
     assert gate.status_problem("resolved")
     assert gate.status_problem("in_progress") == "" and gate.status_problem("escalated") == ""
+
+
+def test_a_deadline_and_links_can_be_stated_as_none_but_not_left_out():
+    """R8: engineering needs to know there is no deadline or nothing to link, said outright."""
+    assert "no customer deadline" in gate.deadline_problems(None)["customer_deadline"].lower()
+    assert not gate.deadline_problems(None, none_stated=True)
+    both = gate.deadline_problems(date(2099, 1, 1), none_stated=True)
+    assert "either" in both["customer_deadline"]
+    assert gate.links_problems([], none_stated=True) == ([], {})
+    assert "No links" in gate.links_problems([])[1]["links"]
+    assert "either" in gate.links_problems(["https://a.example"], none_stated=True)[1]["links"]

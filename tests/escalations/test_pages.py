@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from django.test import Client
 
@@ -152,6 +155,74 @@ def test_support_answers_a_question_from_the_ticket_page(sam_support, eve_engine
     escalation.refresh_from_db()
     assert escalation.state == "open" and escalation.answer == "eu-west-1"
     assert browser(eve_engineering).post(url, {"answer": "x"}).status_code == 403
+
+
+def test_ticket_page_never_says_escalated_and_not_escalated(sam_support):
+    """R8: a PATCH can't mark a ticket escalated, so the page can't contradict itself."""
+    from tests.conftest import api_client
+
+    ticket = triaged(sam_support)
+    api_client(sam_support).patch(
+        f"/api/v1/tickets/{ticket.pk}/", {"status": "escalated"}, format="json"
+    )
+    html = browser(sam_support).get(ticket.get_absolute_url()).content.decode()
+    assert not ("Escalated" in html and "Not escalated to engineering" in html)
+    escalate(sam_support, ticket)
+    html = browser(sam_support).get(ticket.get_absolute_url()).content.decode()
+    assert "Escalated" in html and "Not escalated to engineering" not in html
+
+
+def test_a_withdrawn_escalation_says_so_on_the_ticket_page(sam_support):
+    from triage.services import ticket_set_status
+
+    escalation = escalate(sam_support, triaged(sam_support))
+    ticket_set_status(
+        ticket=escalation.ticket, by=sam_support, status="in_progress", reason="workaround found"
+    )
+    html = browser(sam_support).get(escalation.ticket.get_absolute_url()).content.decode()
+    assert "Withdrawn" in html and "Not escalated to engineering" not in html
+
+
+def test_inbox_page_shows_scheduled_escalations_with_their_target_date(
+    sam_support, eve_engineering
+):
+    escalation = escalate(sam_support, triaged(sam_support))
+    services.escalation_decide(
+        escalation=escalation, by=eve_engineering, decision="accept",
+        target_date=date(2099, 1, 15),
+    )  # fmt: skip
+    html = browser(eve_engineering).get("/engineering/").content.decode()
+    assert "Scheduled" in html and f'data-escalation="{escalation.pk}"' in html
+    assert "Thu 15 Jan 2099" in html
+    assert "No escalations are waiting for engineering" in html  # none pending
+
+
+def test_escalation_form_marks_required_fields_and_lets_the_server_check_them(sam_support):
+    """The panel's form leaves checking to the server (novalidate), like every other form."""
+    ticket = triaged(sam_support)
+    client = browser(sam_support)
+    html = client.get(ticket.get_absolute_url()).content.decode()
+    (form_tag,) = re.findall(r'<form[^>]*class="esc-form"[^>]*>', html)
+    assert "novalidate" in form_tag
+    for name in ("summary", "reproduction_steps", "impact", "customer_deadline", "tried", "links"):
+        assert f'<label for="esc-{name}" class="required">' in html, name
+    assert "marked * are required" in html
+    answer = client.post(f"/engineering/tickets/{ticket.pk}/escalate/", {"urgency": "normal"})
+    assert answer.status_code == 400
+    errors = answer.content.decode()
+    assert errors.count('class="errorlist') >= 6 and "No customer deadline" in errors
+    assert not Escalation.objects.exists()
+
+
+def test_escalation_form_states_no_deadline_and_no_links(sam_support):
+    ticket = triaged(sam_support)
+    data = form_data(customer_deadline="", links="", no_customer_deadline="on", no_links="on")
+    answer = browser(sam_support).post(f"/engineering/tickets/{ticket.pk}/escalate/", data)
+    assert answer.status_code == 302
+    escalation = Escalation.objects.get()
+    assert escalation.customer_deadline is None and escalation.links == []
+    html = browser(sam_support).get(escalation.get_absolute_url()).content.decode()
+    assert "No deadline" in html and "No links" in html
 
 
 def test_nav_link_to_inbox_only_for_engineering_and_leadership(sam_support, eve_engineering):

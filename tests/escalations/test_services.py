@@ -15,7 +15,7 @@ from escalations.notify import escalation_decision_send
 from escalations.selectors import engineering_inbox
 from tests.conftest import api_client
 from tests.factories import TicketFactory, UserFactory
-from triage.models import EventKind, Ticket
+from triage.models import EventKind, Status, Ticket
 from triage.services import ticket_triage
 
 pytestmark = pytest.mark.django_db
@@ -181,19 +181,118 @@ def test_inbox_puts_drop_everything_first_then_the_queue_order(sam_support):
     assert order == [e_p1_free.pk, e_p0.pk, e_p1_ent.pk, e_p2.pk]
 
 
-def test_a_resolved_ticket_leaves_the_inbox_and_a_reopened_one_returns(sam_support):
+@pytest.mark.parametrize("moved_to", ["in_progress", "waiting_on_customer", "resolved"])
+def test_support_moving_an_escalated_ticket_on_withdraws_its_pending_escalation(
+    sam_support, as_eve, moved_to
+):
+    """R8: the status follows the escalation. Support taking the ticket back (or resolving it)
+    withdraws what engineering has not decided, so no pending escalation sits on a ticket that
+    is not escalated, and reopening never brings back a stale one."""
     from dashboards.figures import open_escalations
     from triage.services import ticket_set_status
 
-    kept, resolved = triaged(sam_support, severity="p1"), triaged(sam_support, severity="p2")
-    e_kept, e_resolved = escalate(sam_support, kept), escalate(sam_support, resolved)
-    resolved = ticket_set_status(ticket=resolved, by=sam_support, status="resolved")
+    kept, moved = triaged(sam_support, severity="p1"), triaged(sam_support, severity="p2")
+    e_kept, e_moved = escalate(sam_support, kept), escalate(sam_support, moved)
+    moved = ticket_set_status(ticket=moved, by=sam_support, status=moved_to, reason="workaround")
 
+    e_moved.refresh_from_db()
+    assert e_moved.state == "withdrawn" and not e_moved.is_pending
     assert [e.pk for e in engineering_inbox()] == [e_kept.pk]
-    assert len(open_escalations(datetime.now(UTC))["rows"]) == 1
+    assert [r["escalation"] for r in open_escalations(datetime.now(UTC))["rows"]] == [e_kept.pk]
+    event = moved.events.filter(kind=EventKind.ESCALATION).last()
+    assert (event.from_value, event.to_value) == ("open", "withdrawn")
+    assert event.actor == sam_support
+    assert Status(moved_to).label.lower() in event.reason and "workaround" in event.reason
+    # Engineering can no longer decide it; support may escalate again with fresh context.
+    answer = as_eve.patch(
+        f"/api/v1/escalations/{e_moved.pk}/", {"decision": "decline", "reason": "x"}, format="json"
+    )
+    assert answer.status_code == 409
+    if moved_to != "resolved":
+        if moved_to == "waiting_on_customer":
+            ticket_set_status(ticket=moved, by=sam_support, status="in_progress")
+        assert escalate(sam_support, moved).state == "open"
+        moved.refresh_from_db()
+        assert moved.status == "escalated"
 
-    ticket_set_status(ticket=resolved, by=sam_support, status="in_progress", reason="came back")
-    assert [e.pk for e in engineering_inbox()] == [e_kept.pk, e_resolved.pk]
+
+def test_an_accepted_escalation_stays_when_support_moves_the_ticket_on(sam_support):
+    from triage.services import ticket_set_status
+
+    ticket = triaged(sam_support)
+    escalation = escalate(sam_support, ticket)
+    eve = UserFactory(role="engineering")
+    services.escalation_decide(
+        escalation=escalation, by=eve, decision="accept", target_date=date(2099, 1, 5), now=NOW
+    )
+    ticket_set_status(ticket=ticket, by=sam_support, status="in_progress", reason="workaround")
+    escalation.refresh_from_db()
+    assert escalation.state == "accepted"  # engineering scheduled the fix: it stays scheduled
+
+
+def test_escalating_moves_the_ticket_along_the_status_tables_escalation_path(sam_support):
+    from triage.services import ticket_set_status
+
+    ticket = ticket_set_status(ticket=triaged(sam_support), by=sam_support, status="in_progress")
+    escalate(sam_support, ticket)
+    ticket.refresh_from_db()
+    assert ticket.status == "escalated"
+    (status_event,) = ticket.events.filter(kind=EventKind.STATUS, to_value="escalated")
+    assert status_event.from_value == "in_progress"
+    assert status_event.reason == "escalated to engineering"
+
+
+def test_an_escalation_may_state_no_deadline_and_no_links_over_the_api(as_sam, sam_support):
+    ticket = triaged(sam_support)
+    url = f"/api/v1/tickets/{ticket.pk}/escalations/"
+    # Left out is still refused, with the way to say "none" in the message.
+    answer = as_sam.post(url, context(customer_deadline=None, links=[]), format="json")
+    assert answer.status_code == 400
+    assert "no_customer_deadline" in answer.json()["customer_deadline"][0]
+    assert "no_links" in answer.json()["links"][0]
+    # A date and "no deadline" at once is a contradiction, not a choice.
+    both = as_sam.post(url, context(no_customer_deadline=True), format="json")
+    assert both.status_code == 400 and "customer_deadline" in both.json()
+    assert not Escalation.objects.exists()
+    body = context(customer_deadline=None, links=[], no_customer_deadline=True, no_links=True)
+    answer = as_sam.post(url, body, format="json")
+    assert answer.status_code == 201, answer.json()
+    out = answer.json()
+    assert (out["customer_deadline"], out["links"]) == (None, [])
+    assert out["no_customer_deadline"] is True and out["no_links"] is True
+    # The fields the API always had keep their meaning for a dated, linked escalation.
+    services.escalation_decide(
+        escalation=Escalation.objects.get(), by=UserFactory(role="engineering"),
+        decision="decline", reason="Not a bug",
+    )  # fmt: skip
+    dated = as_sam.post(url, context(), format="json").json()
+    assert dated["customer_deadline"] == "2026-12-04" and dated["no_customer_deadline"] is False
+
+
+def test_engineering_sees_accepted_escalations_as_scheduled_until_the_ticket_resolves(
+    sam_support,
+):
+    """Issue 12: an accepted escalation no longer vanishes while its ticket is open."""
+    from dashboards.figures import open_escalations
+    from escalations.selectors import engineering_scheduled
+    from triage.services import ticket_set_status
+
+    pending = escalate(sam_support, triaged(sam_support, severity="p1"))
+    accepted = escalate(sam_support, triaged(sam_support, severity="p2"))
+    services.escalation_decide(
+        escalation=accepted, by=UserFactory(role="engineering"), decision="accept",
+        target_date=date(2099, 1, 15), now=NOW,
+    )  # fmt: skip
+    assert [e.pk for e in engineering_inbox()] == [pending.pk]
+    assert [e.pk for e in engineering_scheduled()] == [accepted.pk]
+    rows = open_escalations(NOW)["rows"]
+    assert [(r["escalation"], r["state"]) for r in rows] == [
+        (pending.pk, "open"), (accepted.pk, "accepted"),
+    ]  # fmt: skip
+    assert rows[1]["target_date"] == "2099-01-15"
+    ticket_set_status(ticket=accepted.ticket, by=sam_support, status="resolved")
+    assert list(engineering_scheduled()) == []
+    assert [r["escalation"] for r in open_escalations(NOW)["rows"]] == [pending.pk]
 
 
 def test_inbox_reads_in_constant_queries(sam_support, eve_engineering):

@@ -122,6 +122,25 @@ def test_status_follows_the_state_machine(as_sam, path, status, code):
         assert ticket.status == (path[-1] if path else "new")
 
 
+@pytest.mark.parametrize("path", [[], ["in_progress"], ["waiting_on_customer"]])
+def test_patch_never_escalates_and_names_the_escalation_endpoint(as_sam, sam_support, path):
+    """R8: `escalated` comes only from filing an escalation, even for triaged work."""
+    from triage.services import ticket_triage
+
+    ticket = ticket_triage(
+        ticket=TicketFactory(tier="enterprise"), by=sam_support, severity="p1", priority="p1"
+    )
+    for step in path:
+        as_sam.patch(f"/api/v1/tickets/{ticket.pk}/", {"status": step}, format="json")
+    before = ticket.events.count()
+    answer = as_sam.patch(f"/api/v1/tickets/{ticket.pk}/", {"status": "escalated"}, format="json")
+    assert answer.status_code == 409, answer.json()
+    assert f"POST /api/v1/tickets/{ticket.pk}/escalations/" in answer.json()["detail"]
+    ticket.refresh_from_db()
+    assert ticket.status == (path[-1] if path else "triaged")
+    assert ticket.events.count() == before  # nothing half-saved, nothing on the timeline
+
+
 def test_resolved_ticket_leaves_the_queue(as_sam):
     ticket = TicketFactory()
     answer = as_sam.patch(f"/api/v1/tickets/{ticket.pk}/", {"status": "resolved"}, format="json")

@@ -44,5 +44,20 @@ def test_an_untriaged_ticket_cannot_be_escalated():
 
 def test_allowed_next_keeps_the_tables_order():
     assert status.allowed_next("triaged") == [
-        "in_progress", "waiting_on_customer", "escalated", "resolved", "closed",
+        "in_progress", "waiting_on_customer", "resolved", "closed",
     ]  # fmt: skip
+
+
+def test_nothing_moves_a_ticket_to_escalated_but_an_escalation():
+    """R8: a ticket is escalated only while an escalation exists; no status change makes it so."""
+    assert all(status.ESCALATED not in targets for targets in status.TRANSITIONS.values())
+    problem = status.transition_problem("in_progress", "escalated", ticket_id=7)
+    assert "can't go from in_progress to escalated" in problem
+    assert "POST /api/v1/tickets/7/escalations/" in problem
+    # The escalation's own path: from triaged or in-progress work, and nowhere else.
+    for current in ("triaged", "in_progress"):
+        assert status.transition_problem(current, "escalated", through=status.ESCALATION) == ""
+    for current in ("new", "waiting_on_customer", "resolved", "closed"):
+        assert status.transition_problem(current, "escalated", through=status.ESCALATION)
+    # The path adds only its own move: an escalation never resolves a ticket.
+    assert status.transition_problem("escalated", "closed", through=status.ESCALATION)

@@ -248,6 +248,20 @@ def test_status_buttons_follow_the_state_machine(sam):
     assert "Reopen" in text(sam.get(f"/tickets/{ticket.pk}/"))
 
 
+def test_status_row_offers_the_escalation_form_not_an_escalate_button(sam, sam_support):
+    """R8: the Status row never marks a ticket escalated; it opens the escalation form."""
+    ticket = services.ticket_triage(
+        ticket=TicketFactory(tier="enterprise"), by=sam_support, severity="p1", priority="p1"
+    )
+    page = text(sam.get(f"/tickets/{ticket.pk}/"))
+    assert 'name="status" value="escalated"' not in page
+    assert f'href="/engineering/tickets/{ticket.pk}/escalate/"' in page
+    answer = sam.post(f"/tickets/{ticket.pk}/status/", {"status": "escalated"}, follow=True)
+    assert f"POST /api/v1/tickets/{ticket.pk}/escalations/" in text(answer)
+    ticket.refresh_from_db()
+    assert ticket.status == "triaged"
+
+
 def test_assign_to_me_to_someone_and_unassign(sam, sam_support, sofia_support):
     ticket = TicketFactory()
     sam.post(f"/tickets/{ticket.pk}/assign/", {"to": "me"})

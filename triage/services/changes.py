@@ -78,16 +78,32 @@ def ticket_triage(
 
 @transaction.atomic
 def ticket_set_status(
-    *, ticket: Ticket, by: User | None, status: str, reason: str = "", now: datetime | None = None
+    *,
+    ticket: Ticket,
+    by: User | None,
+    status: str,
+    reason: str = "",
+    now: datetime | None = None,
+    through: str = "",
 ) -> Ticket:
-    """Move the ticket along the state machine, or raise Conflict (409)."""
+    """Move the ticket along the state machine, or raise Conflict (409).
+
+    `through` is a dedicated path of `triage.status.PATHS` (the escalation service's); PATCH
+    and the Status buttons never pass one. Moves out of `escalated` run the
+    `ticket_left_escalated_hooks` in this transaction (escalations withdraw a pending one).
+    """
     now = now or timezone.now()
     ticket = locked(ticket)
     if ticket.status == status:
         return ticket
-    problem = ticket_status.transition_problem(ticket.status, status)
+    problem = ticket_status.transition_problem(
+        ticket.status, status, through=through, ticket_id=ticket.pk
+    )
     if problem:
         raise Conflict(problem)
+    if ticket.status == Status.ESCALATED:
+        for hook in hooks.ticket_left_escalated_hooks:
+            hook(ticket=ticket, by=by, status=status, reason=reason, now=now)
     event_record(
         ticket=ticket,
         kind=EventKind.STATUS,
