@@ -97,7 +97,10 @@ def claim_next(request):
     roles.require_role(request.user, roles.SUPPORT, action="claim tickets")
     ticket = services.queue_claim(by=request.user)
     if ticket is None:
-        messages.info(request, "Nothing to claim: every open ticket has an owner.")
+        messages.info(
+            request,
+            "Nothing to claim: every open ticket has an owner or waits on the customer.",
+        )
         return redirect("home")
     messages.success(request, f"You claimed #{ticket.pk}, the number one unclaimed ticket.")
     return redirect(ticket)

@@ -1,8 +1,9 @@
 """The SLA clock plan (R6): which response clocks a ticket has and when each is due.
 
 Pure code: a ticket's facts and its calendar in, plans out; no ORM and no clock reads. The
-service `triage.services.clocks` syncs these plans to `SlaClock` rows, and the rank uses
-`first_response_due` for the due time it sorts on, so both say the same thing.
+service `triage.services.clocks` syncs these plans to `SlaClock` rows, and the rank sorts on
+`ranking_due` (the first response's due time until it is recorded, then the next update's),
+computed from the same functions, so both say the same thing.
 
 Three clocks per customer or pre-sales ticket (internal work has none):
 
@@ -92,6 +93,33 @@ def first_response_due(
     return sla.due_at(rule.hours, created_at, rule.target, early), goal_due
 
 
+def next_update_due(
+    *,
+    first_response_at: datetime | None,
+    last_reply_at: datetime | None,
+    rule: FirstResponseRule,
+    pauses: Sequence[Pause] = (),
+) -> datetime | None:
+    """Return when the next public reply is due: the target counted from the last public reply
+    (the first response at the earliest). None before the first response, or while paused."""
+    if first_response_at is None:
+        return None
+    start = max(last_reply_at or first_response_at, first_response_at)
+    return sla.due_at(rule.hours, start, rule.target, pauses)
+
+
+def ranking_due(
+    *, first_response_at: datetime | None, first_due: datetime | None, next_due: datetime | None
+) -> datetime | None:
+    """Return the due time the rank sorts on (R4, R6): what the customer waits for next.
+
+    Until the first response that is the first response's due time; after it, the next
+    update's. An answered ticket whose first reply was early no longer ranks on that long-met
+    due time above work still waiting for its first reply.
+    """
+    return first_due if first_response_at is None else next_due
+
+
 def plan_clocks(
     *,
     created_at: datetime,
@@ -137,7 +165,12 @@ def plan_clocks(
                 start,
                 target,
                 contractual,
-                sla.due_at(hours, start, target, pauses),
+                next_update_due(
+                    first_response_at=first_response_at,
+                    last_reply_at=last_reply_at,
+                    rule=rule,
+                    pauses=pauses,
+                ),
                 sla.warn_at(hours, start, target, pauses),
                 None if is_open else closed_at,
             )

@@ -3,6 +3,11 @@
 Pure code: plain values in, plain values out, no ORM and no clock. The stored rank on a ticket
 is `rank_key(facts)`; the database orders open work by (rank_key, id), which is the same
 order as sorting `TicketFacts` by `sort_key`.
+
+The number one is work the team can act on (R4): work waiting on the customer ranks after all
+work that waits on us, and its pin takes effect again when the customer answers. The key's
+first character says which: every key of work that waits on us sorts before
+ACTIONABLE_BEFORE, so "the number one" is an index range on the stored key.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = datetime.resolution
 _NO_DUE = "9" * 16  # sorts after every real due time: work without a due time goes last
 _UNPINNED = "1" + "0" * 16
-RANK_KEY_LENGTH = 1 + 16 + 1 + 1 + 16 + 16
+_WAITS_ON_US, _WAITS_ON_CUSTOMER = "0", "1"
+ACTIONABLE_BEFORE = _WAITS_ON_CUSTOMER  # every key of work that waits on us sorts before it
+RANK_KEY_LENGTH = 1 + 1 + 16 + 1 + 1 + 16 + 16
 
 
 @dataclass(frozen=True)
@@ -27,8 +34,12 @@ class TicketFacts:
     tier: str
     priority: str
     created_at: datetime
+    # The due time the rank sorts on (triage.clock_plan.ranking_due): the first response's
+    # until it is recorded, then the next update's.
     due_at: datetime | None = None
     pinned_at: datetime | None = None
+    waiting_on_customer: bool = False
+    answered: bool = False  # the first response is recorded: `due_at` is the next update's
 
 
 def _stamp(at: datetime) -> str:
@@ -42,15 +53,18 @@ def _stamp(at: datetime) -> str:
 
 
 def rank_key(facts: TicketFacts) -> str:
-    """Return the stored rank: strings compare in R4's order (pin, priority, tier, due, created).
+    """Return the stored rank: strings compare in R4's order (who the next step waits on, pin,
+    priority, tier, due, created).
 
-    Pinned work comes first, earliest pin first (R5). The ticket id breaks the remaining ties
-    and is kept beside the key in the database, so it is not part of the string.
+    Work waiting on the customer comes after all work that waits on us; within each, pinned
+    work comes first, earliest pin first (R5). The ticket id breaks the remaining ties and is
+    kept beside the key in the database, so it is not part of the string.
     """
+    band = _WAITS_ON_CUSTOMER if facts.waiting_on_customer else _WAITS_ON_US
     pin = "0" + _stamp(facts.pinned_at) if facts.pinned_at else _UNPINNED
     due = _stamp(facts.due_at) if facts.due_at else _NO_DUE
     return (
-        f"{pin}{LEVELS.index(facts.priority)}{TIERS.index(facts.tier)}"
+        f"{band}{pin}{LEVELS.index(facts.priority)}{TIERS.index(facts.tier)}"
         f"{due}{_stamp(facts.created_at)}"
     )
 
@@ -70,20 +84,31 @@ def _when(at: datetime) -> str:
     return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
+def _due_name(facts: TicketFacts) -> str:
+    return "next update due" if facts.answered else "due"
+
+
 def why(facts: TicketFacts, *, pin_reason: str = "") -> list[str]:
     """Name the parts of the rank key that place this ticket, most decisive first."""
     parts = []
+    if facts.waiting_on_customer:
+        parts.append("waiting on the customer: after all work that waits on us")
     if facts.pinned_at:
-        parts.append(f"pinned: {pin_reason}" if pin_reason else "pinned")
+        pinned = "pinned"
+        if facts.waiting_on_customer:
+            pinned = "pinned, first again when the customer answers"
+        parts.append(f"{pinned}: {pin_reason}" if pin_reason else pinned)
     parts.append(f"priority {facts.priority}")
     parts.append(f"tier {facts.tier}")
-    parts.append(f"due {_when(facts.due_at)}" if facts.due_at else "no due time")
+    parts.append(f"{_due_name(facts)} {_when(facts.due_at)}" if facts.due_at else "no due time")
     parts.append(f"opened {_when(facts.created_at)}")
     return parts
 
 
 def why_below(facts: TicketFacts, above: TicketFacts) -> str:
     """Say in words why `facts` ranks just below `above` (the first key part that differs)."""
+    if facts.waiting_on_customer and not above.waiting_on_customer:
+        return "it waits on the customer, and all work that waits on us comes first"
     if above.pinned_at and not facts.pinned_at:
         return "the ticket above is pinned above the order"
     if above.pinned_at and facts.pinned_at and above.pinned_at != facts.pinned_at:
@@ -98,7 +123,9 @@ def why_below(facts: TicketFacts, above: TicketFacts) -> str:
     if above.due_at != facts.due_at:
         if facts.due_at is None:
             return "same priority and tier; the ticket above has a due time and this one has none"
-        return f"same priority and tier; the ticket above is due sooner ({_when(above.due_at)})"
+        what = "its next update is" if above.answered else "it is"
+        when = _when(above.due_at)
+        return f"same priority and tier; the ticket above is due sooner ({what} due {when})"
     if above.created_at != facts.created_at:
         return "same priority, tier and due time; the ticket above has waited longer"
     return "everything else is equal; the ticket above was filed first (lower id)"

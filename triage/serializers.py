@@ -124,6 +124,12 @@ class TicketOut(serializers.Serializer):
     first_response_at = serializers.DateTimeField(allow_null=True)
     due_at = serializers.DateTimeField(allow_null=True)
     goal_due_at = serializers.DateTimeField(allow_null=True)
+    next_update_due_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="After the first response, when the next public reply is due; the rank sorts "
+        "on it instead of due_at (null before the first response, while waiting on the "
+        "customer, or once resolved)",
+    )
     position = serializers.IntegerField(
         allow_null=True, help_text="1-based place in the open queue; null once closed"
     )
@@ -152,6 +158,7 @@ class TicketOut(serializers.Serializer):
             "first_response_at": _iso(ticket.first_response_at),
             "due_at": _iso(ticket.due_at),
             "goal_due_at": _iso(ticket.goal_due_at),
+            "next_update_due_at": _iso(ticket.next_update_due_at),
             "position": self.context.get("positions", {}).get(ticket.pk),
             "why": ticket.why(),
         }

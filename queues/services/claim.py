@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from triage import status as ticket_status
 from triage.models import EventKind, Ticket
-from triage.selectors import unclaimed_queue
+from triage.selectors import number_one_candidates
 from triage.services import event_record
 
 CLAIM_ATTEMPTS = 50
@@ -18,6 +18,9 @@ CLAIM_ATTEMPTS = 50
 
 def queue_claim(*, by: User, now: datetime | None = None) -> Ticket | None:
     """Assign the number one unclaimed ticket to `by` and return it, or None if there is none.
+
+    Work waiting on the customer is never handed out (R4): the candidates are the number
+    one's (`number_one_candidates`).
 
     On PostgreSQL, `SKIP LOCKED` lets concurrent claimers pass over a row another claimer
     holds and take the next one. The conditional UPDATE is the guarantee on every database:
@@ -27,7 +30,7 @@ def queue_claim(*, by: User, now: datetime | None = None) -> Ticket | None:
     skip_locked = connection.features.has_select_for_update_skip_locked
     for _ in range(CLAIM_ATTEMPTS):
         with transaction.atomic():
-            candidates = unclaimed_queue().select_related(None).only("id", "status")
+            candidates = number_one_candidates().only("id", "status")
             if skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
             ticket = candidates.first()

@@ -66,6 +66,17 @@ def test_number_one_query_is_an_index_scan_without_sort(postgres):
     plan = _plan_sql(*_NUMBER_ONE.sql())
     assert "ticket_unclaimed_rank" in plan and "ticket_claimed_rank" in plan, plan
     assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    # R4: work waiting on the customer is never the number one. The bound is a range on the
+    # rank index (an Index Cond), not a filter that would read every waiting row first.
+    sam = UserFactory(username="waiter", role="support")
+    for ticket in list(number_one_candidates()[:30]):
+        services.ticket_set_status(ticket=ticket, by=sam, status="waiting_on_customer")
+    plan = _plan_sql(*_NUMBER_ONE.sql())
+    scan = plan[plan.index("Index Scan using ticket_unclaimed_rank") :].split("SubPlan")[0]
+    assert "Index Cond: ((rank_key)::text < '1'::text)" in scan and "Filter" not in scan, plan
+    assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    top = queue_number_one()
+    assert top.status != "waiting_on_customer" and top.position == 41
     # A ticket's place (the ticket page, GET /tickets/{id}/) is bounded by its own rank.
     plan = _plan_sql(*_AHEAD.sql(rank_key=top.rank_key, pk=top.pk))
     assert "ticket_open_rank" in plan and "Seq Scan" not in plan, plan

@@ -13,10 +13,20 @@ T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CUSTOMER_TIERS = ["enterprise", "team", "free", "open_source"]
 
 
-def facts(id=1, tier="enterprise", priority="p2", created=T0, due=None, pinned=None):
+def facts(
+    id=1,
+    tier="enterprise",
+    priority="p2",
+    created=T0,
+    due=None,
+    pinned=None,
+    waiting=False,
+    answered=False,
+):
     return TicketFacts(
-        id=id, tier=tier, priority=priority, created_at=created, due_at=due, pinned_at=pinned
-    )
+        id=id, tier=tier, priority=priority, created_at=created, due_at=due, pinned_at=pinned,
+        waiting_on_customer=waiting, answered=answered,
+    )  # fmt: skip
 
 
 # R3, one test per line of the rule.
@@ -90,6 +100,43 @@ def test_pinned_ticket_comes_first_whatever_its_priority():
     assert rank([p0, pinned])[0] == pinned
 
 
+# R4: the number one is something the team can act on.
+def test_work_waiting_on_the_customer_ranks_after_all_work_that_waits_on_us():
+    waiting_p0 = facts(id=1, tier="presales", priority="p0", due=T0, waiting=True)
+    internal_p3 = facts(id=2, tier="internal", priority="p3", created=T0 + timedelta(days=9))
+    assert rank([waiting_p0, internal_p3]) == [internal_p3, waiting_p0]
+
+
+def test_a_pin_takes_effect_again_when_the_ticket_comes_back():
+    pinned = facts(id=1, tier="free", priority="p3", pinned=T0, waiting=True)
+    other = facts(id=2, tier="enterprise", priority="p1")
+    assert rank([pinned, other]) == [other, pinned]  # waits on the customer: after our work
+    back = facts(id=1, tier="free", priority="p3", pinned=T0, waiting=False)
+    assert rank([back, other]) == [back, other]  # the customer answered: pinned first again
+    waiting = facts(id=3, tier="enterprise", priority="p0", waiting=True)
+    assert rank([waiting, pinned]) == [pinned, waiting]  # pins still lead within the band
+
+
+def test_rank_key_marks_work_we_can_act_on_below_a_fixed_bound():
+    from triage.rank import ACTIONABLE_BEFORE, RANK_KEY_LENGTH
+
+    ours = rank_key(facts(pinned=T0, priority="p3", tier="internal"))
+    theirs = rank_key(facts(priority="p0", tier="presales", due=T0, waiting=True))
+    assert ours < ACTIONABLE_BEFORE <= theirs
+    assert len(ours) == len(theirs) == RANK_KEY_LENGTH
+
+
+def test_why_says_a_ticket_waits_on_the_customer_and_what_due_time_ranks_it():
+    parts = why(facts(waiting=True, pinned=T0), pin_reason="CEO call")
+    assert parts[0].startswith("waiting on the customer")
+    assert "CEO call" in parts[1] and "when the customer answers" in parts[1]
+    due = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
+    assert "next update due 2026-11-26 14:05 UTC" in why(facts(due=due, answered=True))
+    assert "waits on the customer" in why_below(facts(id=2, waiting=True), facts(id=1))
+    answered = facts(id=1, due=T0, answered=True)
+    assert "next update" in why_below(facts(id=2, due=T0 + timedelta(hours=1)), answered)
+
+
 def test_equal_tickets_fall_back_to_age_then_id():
     older = facts(id=9, created=T0)
     newer = facts(id=3, created=T0 + timedelta(seconds=1))
@@ -127,6 +174,8 @@ ticket_facts = st.builds(
     created_at=instants,
     due_at=st.none() | instants,
     pinned_at=st.none() | instants,
+    waiting_on_customer=st.booleans(),
+    answered=st.booleans(),
 )
 ticket_sets = st.lists(ticket_facts, min_size=1, max_size=40, unique_by=lambda t: t.id)
 
@@ -143,13 +192,14 @@ def test_order_is_total_deterministic_with_exactly_one_number_one(tickets):
 
 @settings(max_examples=300)
 @given(ticket_facts, ticket_facts)
-def test_order_follows_r4_key_pin_priority_tier_due_created_id(a, b):
+def test_order_follows_r4_key_waiting_pin_priority_tier_due_created_id(a, b):
     if a.id == b.id:
         return
 
     def policy_key(t):
         far = datetime.max.replace(tzinfo=UTC)
         return (
+            1 if t.waiting_on_customer else 0,
             0 if t.pinned_at else 1,
             t.pinned_at or far,
             LEVELS.index(t.priority),
@@ -164,13 +214,22 @@ def test_order_follows_r4_key_pin_priority_tier_due_created_id(a, b):
 
 @given(ticket_facts, ticket_facts)
 def test_pins_come_first(a, b):
-    if a.pinned_at and not b.pinned_at:
+    same_band = a.waiting_on_customer == b.waiting_on_customer
+    if same_band and a.pinned_at and not b.pinned_at:
+        assert sort_key(a) < sort_key(b)
+
+
+@given(ticket_facts, ticket_facts)
+def test_work_that_waits_on_us_comes_before_work_waiting_on_the_customer(a, b):
+    if not a.waiting_on_customer and b.waiting_on_customer:
         assert sort_key(a) < sort_key(b)
 
 
 @given(ticket_facts, ticket_facts)
 def test_priority_dominates_tier_for_unpinned_work(a, b):
-    if not a.pinned_at and not b.pinned_at and LEVELS.index(a.priority) < LEVELS.index(b.priority):
+    same_band = a.waiting_on_customer == b.waiting_on_customer
+    unpinned = not a.pinned_at and not b.pinned_at
+    if same_band and unpinned and LEVELS.index(a.priority) < LEVELS.index(b.priority):
         assert sort_key(a) < sort_key(b)
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from triage import priority, rank
+from triage import clock_plan, priority, rank
 from triage.models.accounts import Account, Tier, in_choices
 
 
@@ -92,6 +92,12 @@ class Ticket(models.Model):
     goal_due_at = models.DateTimeField(
         null=True, blank=True, help_text="The team's two-hour first-reply goal."
     )
+    next_update_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After the first response, when the next public reply is due (R6); "
+        "none while waiting on the customer or once resolved.",
+    )
     rank_key = models.CharField(max_length=rank.RANK_KEY_LENGTH, editable=False)
     in_queue = models.GeneratedField(
         expression=models.ExpressionWrapper(
@@ -160,6 +166,19 @@ class Ticket(models.Model):
     def pinned(self) -> bool:
         return self.pinned_at is not None
 
+    @property
+    def waits_on_customer(self) -> bool:
+        return self.status == Status.WAITING_ON_CUSTOMER
+
+    @property
+    def rank_due_at(self):
+        """The due time the rank sorts on: the first response's, then the next update's."""
+        return clock_plan.ranking_due(
+            first_response_at=self.first_response_at,
+            first_due=self.due_at,
+            next_due=self.next_update_due_at,
+        )
+
     def facts(self) -> rank.TicketFacts:
         """Return what the engine ranks this ticket on."""
         return rank.TicketFacts(
@@ -167,8 +186,10 @@ class Ticket(models.Model):
             tier=self.tier,
             priority=self.priority,
             created_at=self.created_at,
-            due_at=self.due_at,
+            due_at=self.rank_due_at,
             pinned_at=self.pinned_at,
+            waiting_on_customer=self.waits_on_customer,
+            answered=self.first_response_at is not None,
         )
 
     def why(self) -> list[str]:

@@ -21,6 +21,7 @@ from triage.selectors.sla import (
     sla_state,
     team_goal,
     with_sla_clock,
+    with_waiting_since,
 )
 from triage.selectors.tickets import (
     ticket_timeline,
@@ -52,4 +53,5 @@ __all__ = [
     "unclaimed_queue",
     "visible_tickets",
     "with_sla_clock",
+    "with_waiting_since",
 ]

@@ -23,8 +23,9 @@ from django.db.models import (
 )
 
 from shared.precompiled import Precompiled
+from triage import rank
 from triage.models import OPEN, Ticket
-from triage.selectors.sla import with_sla_clock
+from triage.selectors.sla import with_sla_clock, with_waiting_since
 
 
 def open_queue() -> QuerySet[Ticket]:
@@ -42,12 +43,17 @@ def unclaimed_queue() -> QuerySet[Ticket]:
 
 
 def number_one_candidates() -> QuerySet[Ticket]:
-    """Return unclaimed open work in rank order, without joins (the number one's query).
+    """Return unclaimed open work the team can act on, in rank order, without joins (the
+    number one's query, and what claim next hands out).
 
-    An unclaimed ticket has no assignee, the API shows the account by id, and a pin's author
-    is read only for pinned tickets: this is the hottest query of the app.
+    Work waiting on the customer is never the number one (R4): its keys sort from
+    `rank.ACTIONABLE_BEFORE` on, so the bound is a range on the index, not a filter. An
+    unclaimed ticket has no assignee, the API shows the account by id, and a pin's author is
+    read only for pinned tickets: this is the hottest query of the app.
     """
-    return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id")
+    return Ticket.objects.filter(
+        OPEN, assignee__isnull=True, rank_key__lt=rank.ACTIONABLE_BEFORE
+    ).order_by("rank_key", "id")
 
 
 def ranked_above(rank_key, pk) -> Q:
@@ -172,11 +178,12 @@ def queue_page(
 
     One row past the page says whether there is a next page, without counting the queue. On
     the unfiltered queue a row's place is its offset; with a filter, places come from one
-    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling.
+    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling
+    and, for work waiting on the customer, since when it has waited (`waiting_since`).
     """
     tickets = open_queue()
     if sla_clock:
-        tickets = with_sla_clock(tickets)
+        tickets = with_waiting_since(with_sla_clock(tickets))
     filtered = False
     if priority:
         tickets, filtered = tickets.filter(priority=priority), True

@@ -10,7 +10,15 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from shared.hours import WeeklyHours
 from triage import clock_plan, sla
-from triage.models import WARNED_CLOCKS, EventKind, SlaClock, SlaTarget, Ticket, TicketEvent
+from triage.models import (
+    WARNED_CLOCKS,
+    EventKind,
+    SlaClock,
+    SlaTarget,
+    Ticket,
+    TicketEvent,
+    TicketPause,
+)
 
 SCAN_BATCH = 500
 
@@ -100,6 +108,15 @@ def with_sla_clock(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.annotate(
         sla_due_at=Subquery(clocks.values("due_at")[:1]),
         sla_warn_at=Subquery(clocks.values("warn_at")[:1]),
+    )
+
+
+def with_waiting_since(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate tickets with `waiting_since`: when their open pause (waiting on the customer)
+    began, None for work that waits on us. A correlated subquery: still one query."""
+    open_pause = TicketPause.objects.filter(ticket_id=OuterRef("pk"), ended_at__isnull=True)
+    return tickets.annotate(
+        waiting_since=Subquery(open_pause.order_by("-started_at").values("started_at")[:1])
     )
 
 

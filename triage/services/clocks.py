@@ -9,7 +9,7 @@ from datetime import datetime
 from triage import clock_plan
 from triage.clock_plan import Pause
 from triage.models import ClockKind, SlaClock, Source, Status, Ticket, TicketPause
-from triage.selectors.sla import SlaBook, last_public_reply_at
+from triage.selectors.sla import SlaBook
 
 
 def ticket_pauses_sync(ticket: Ticket, now: datetime) -> list[Pause]:
@@ -33,9 +33,17 @@ def ticket_pauses_sync(ticket: Ticket, now: datetime) -> list[Pause]:
 
 
 def ticket_clocks_sync(
-    ticket: Ticket, *, book: SlaBook, pauses: Sequence[Pause], now: datetime
+    ticket: Ticket,
+    *,
+    book: SlaBook,
+    pauses: Sequence[Pause],
+    now: datetime,
+    last_reply_at: datetime | None = None,
 ) -> None:
-    """Bring the ticket's clock rows in line with its facts (called after every save)."""
+    """Bring the ticket's clock rows in line with its facts (called after every save).
+
+    `last_reply_at` is the last public reply (read once by `ticket_save` for the rank too).
+    """
     if ticket.source == Source.INTERNAL:
         return
     premium = bool(ticket.account and ticket.account.premium)
@@ -46,7 +54,7 @@ def ticket_clocks_sync(
         created_at=ticket.created_at,
         is_open=ticket.is_open,
         first_response_at=ticket.first_response_at,
-        last_reply_at=last_public_reply_at(ticket) if ticket.first_response_at else None,
+        last_reply_at=last_reply_at if ticket.first_response_at else None,
         hours=rule.hours,
         target=rule.target,
         contractual=rule.contractual,
