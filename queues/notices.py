@@ -1,9 +1,12 @@
 """Proactive notices (R7): who gets one, where it goes, and its words.
 
 Pure code: plain values in, decisions and text out. A customer *waits on us* when the next step
-is ours: customer and pre-sales work without its first substantive reply. Internal work never
-gets a notice. `queues.selectors.UNANSWERED` is the same rule as a database filter, so
-the outbox decides 100k tickets in one statement (a test checks the two agree).
+is ours: open customer and pre-sales work that is not waiting on the customer (an escalated
+ticket waits on engineering, which is us). Tickets waiting on the customer and internal work
+never get a notice. A customer still waiting for the first substantive reply hears that the
+first reply may take longer; one who had it hears about the next update.
+`queues.selectors.WAITS_ON_US` is the same rule as a database filter, so the outbox decides
+100k tickets in one statement (a test checks the two agree).
 
 The words are honest about the load and precise about the arrival: times are shown in the
 customer's time zone when the account has one, else in UTC.
@@ -16,14 +19,20 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.hours import require_aware
+from triage import status as ticket_status
 
-# Who is told (R7): work from these sources, open, and still without its first reply.
+# Who is told (R7): work from these sources, open, with the next step ours.
 WAITING_SOURCES = ("customer", "presales")
 
 
-def waits_for_notice(*, source: str, is_open: bool, first_response_at: datetime | None) -> bool:
-    """Return whether a ticket's customer is waiting on us for a first reply (R7)."""
-    return is_open and source in WAITING_SOURCES and first_response_at is None
+def waits_for_notice(*, source: str, status: str) -> bool:
+    """Return whether a ticket's customer is waiting on us (R7): open customer or pre-sales
+    work that is not waiting on the customer."""
+    return (
+        source in WAITING_SOURCES
+        and ticket_status.is_open(status)
+        and status != ticket_status.WAITING_ON_CUSTOMER
+    )
 
 
 def notices_allowed(*, backed_up: bool, paused: bool) -> bool:
@@ -78,9 +87,22 @@ def notice_text(
     now: datetime,
     arrival_at: datetime | None,
     zone_name: str = "",
+    answered: bool = False,
 ) -> NoticeText:
-    """Return the notice sent to a customer whose ticket waits while the queue is backed up."""
-    subject = f"Re: {title} [#{ticket_id}]: a reply may take longer than usual"
+    """Return the notice sent to a customer whose ticket waits while the queue is backed up.
+
+    `answered`: the ticket had its first substantive reply, so the customer waits for the next
+    update, not for a first reply.
+    """
+    if answered:
+        subject = f"Re: {title} [#{ticket_id}]: our next update may take longer than usual"
+        delay = (
+            "our next update on your ticket may take longer than usual. The troubleshooting "
+            "and next steps we sent you still stand."
+        )
+    else:
+        subject = f"Re: {title} [#{ticket_id}]: a reply may take longer than usual"
+        delay = "our first reply may take longer than the couple of hours we aim for."
     if arrival_at is not None and arrival_at > now:
         n = hours_until(now, arrival_at)
         when = (
@@ -93,8 +115,7 @@ def notice_text(
     body = (
         f"Hello {customer},\n\n"
         f"Thank you for your request “{title}” (ticket #{ticket_id}). We want to be upfront: "
-        "our support team is handling more requests than usual right now, so our first reply "
-        "may take longer than the couple of hours we aim for.\n\n"
+        f"our support team is handling more requests than usual right now, so {delay}\n\n"
         f"{when} You don't need to do anything: we will reply on this ticket, and if anything "
         "changes in the meantime (for example it becomes more urgent), just reply to this "
         "message.\n\n"

@@ -74,8 +74,11 @@ class QueueHealth:
         return None if self.result.load is None else round(self.result.load, 2)
 
 
-# R7's "waits on us" (queues.notices.waits_for_notice) as a filter on open tickets.
+# The load figures' "open unanswered" work (R7): customer and pre-sales work still without its
+# first substantive reply.
 UNANSWERED = OPEN & Q(source__in=notices.WAITING_SOURCES, first_response_at__isnull=True)
+# R7's "waits on us" (queues.notices.waits_for_notice) as a filter: who gets a notice.
+WAITS_ON_US = OPEN & Q(source__in=notices.WAITING_SOURCES) & ~Q(status=Status.WAITING_ON_CUSTOMER)
 
 
 def support_staff(*, absences_after: datetime | None = None) -> list[StaffRow]:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from queues import notices as notice_rules
 from queues.models import LoadEpisode, Notice, NoticeStatus, NoticeSwitch
-from queues.selectors import UNANSWERED, current_episode, notices_open, staffing_at
+from queues.selectors import WAITS_ON_US, current_episode, notices_open, staffing_at
 from shared import roles
 from shared.errors import invalid
 from triage.models import EventKind, Ticket
@@ -50,7 +50,7 @@ def notices_decide(
     (ticket, episode) constraint is the guarantee against a second notice, even if two
     evaluations race. The text is rendered at delivery, from the stored arrival time.
     """
-    waiting = Ticket.objects.filter(UNANSWERED).exclude(notices__episode=episode)
+    waiting = Ticket.objects.filter(WAITS_ON_US).exclude(notices__episode=episode)
     if ticket_ids is not None:
         waiting = waiting.filter(pk__in=list(ticket_ids))
     select_sql, select_params = waiting.values("id").query.sql_with_params()
@@ -217,6 +217,7 @@ def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
         now=now,
         arrival_at=notice.arrival_at,
         zone_name=account.timezone if account else "",
+        answered=ticket.first_response_at is not None,
     )
     notice.subject, notice.body = text.subject[:200], text.body
     notice.recipient = notice_rules.notice_recipient(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from queues import notices
-from queues.selectors import UNANSWERED
+from queues.selectors import WAITS_ON_US
 from tests.factories import TicketFactory
 from triage.models import Ticket
 
@@ -13,20 +13,33 @@ T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
-    ("source", "is_open", "answered", "waits"),
+    ("source", "status", "waits"),
     [
-        ("customer", True, False, True),
-        ("presales", True, False, True),
-        ("internal", True, False, False),  # internal work never gets a notice
-        ("customer", False, False, False),  # resolved or closed
-        ("customer", True, True, False),  # already had its first substantive reply
+        ("customer", "new", True),
+        ("presales", "triaged", True),
+        ("customer", "in_progress", True),
+        ("customer", "escalated", True),  # engineering is us: the next step is still ours
+        ("customer", "waiting_on_customer", False),  # we asked for logs: the customer owes us
+        ("presales", "waiting_on_customer", False),
+        ("internal", "new", False),  # internal work never gets a notice
+        ("internal", "in_progress", False),
+        ("customer", "resolved", False),
+        ("customer", "closed", False),
     ],
 )
-def test_a_customer_waits_on_us_for_a_first_reply(source, is_open, answered, waits):
-    first = T0 if answered else None
-    assert (
-        notices.waits_for_notice(source=source, is_open=is_open, first_response_at=first) is waits
+def test_a_customer_waits_on_us_when_the_next_step_is_ours(source, status, waits):
+    """R7: tickets waiting on the customer and internal work get no notice."""
+    assert notices.waits_for_notice(source=source, status=status) is waits
+
+
+def test_an_answered_customer_hears_about_the_next_update_not_the_first_reply():
+    first = notices.notice_text(customer="X", ticket_id=3, title="t", now=T0, arrival_at=None)
+    assert "first reply" in first.body and "first reply" not in first.subject
+    later = notices.notice_text(
+        customer="X", ticket_id=3, title="t", now=T0, arrival_at=None, answered=True
     )
+    assert "first reply" not in later.body + later.subject
+    assert "next update" in later.body and "next update" in later.subject
 
 
 def test_notices_go_out_only_while_backed_up_and_not_paused():
@@ -53,18 +66,18 @@ def test_the_database_filter_is_the_pure_rule(sam_support):
         TicketFactory(tier="internal"),
         TicketFactory(tier="free"),
         TicketFactory(tier="team"),
+        TicketFactory(tier="enterprise"),
     ]
     services.ticket_reply(
         ticket=tickets[3], by=sam_support, body="Found it; next: patch.", public=True,
         first_response=True,
     )  # fmt: skip
     services.ticket_set_status(ticket=tickets[4], by=sam_support, status="resolved")
-    by_filter = set(Ticket.objects.filter(UNANSWERED).values_list("pk", flat=True))
+    services.ticket_set_status(ticket=tickets[5], by=sam_support, status="waiting_on_customer")
+    by_filter = set(Ticket.objects.filter(WAITS_ON_US).values_list("pk", flat=True))
     by_rule = {
         t.pk
         for t in Ticket.objects.all()
-        if notices.waits_for_notice(
-            source=t.source, is_open=t.is_open, first_response_at=t.first_response_at
-        )
+        if notices.waits_for_notice(source=t.source, status=t.status)
     }
-    assert by_filter == by_rule == {tickets[0].pk, tickets[1].pk}
+    assert by_filter == by_rule == {tickets[0].pk, tickets[1].pk, tickets[3].pk}

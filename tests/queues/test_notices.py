@@ -97,6 +97,36 @@ def test_notices_go_to_the_customers_contact_address(rota, django_capture_on_com
     assert to == {"ops@customer.example"}
 
 
+def test_notices_skip_work_waiting_on_the_customer_and_word_answered_tickets_right(
+    rota, sam_support, django_capture_on_commit_callbacks
+):
+    """R7: a customer we asked for logs gets no notice; one who had the first substantive reply
+    and waits for the next update hears about the next update, not "first reply"."""
+    from triage import services as triage
+
+    tickets = backlog(20)
+    waiting, answered = tickets[0], tickets[1]
+    triage.ticket_set_status(
+        ticket=waiting, by=sam_support, status="waiting_on_customer", now=MONDAY_10
+    )
+    triage.ticket_reply(
+        ticket=answered, by=sam_support, body="Found the cause; a patch is next.", public=True,
+        first_response=True, now=MONDAY_10,
+    )  # fmt: skip
+    internal = TicketFactory(tier="internal", now=MONDAY_10)
+    with django_capture_on_commit_callbacks(execute=True):
+        ev = services.load_evaluate(now=MONDAY_10)
+    assert ev.health.state == "backed_up"
+    noticed = set(Notice.objects.values_list("ticket_id", flat=True))
+    assert waiting.pk not in noticed and internal.pk not in noticed and answered.pk in noticed
+    assert len(noticed) == 19
+    (to_answered,) = [m for m in mail.outbox if f"[#{answered.pk}]" in m.subject]
+    assert "next update" in to_answered.subject and "next update" in to_answered.body
+    assert "first reply" not in to_answered.body
+    others = [m for m in mail.outbox if m is not to_answered]
+    assert all("our first reply may take longer" in m.body for m in others)
+
+
 def services_fallback():
     from django.conf import settings
 
@@ -117,16 +147,14 @@ def test_evaluating_again_in_the_same_episode_sends_nothing_new(
     assert Notice.objects.count() == 20
 
 
-def test_answered_and_internal_tickets_get_no_notice(rota, django_capture_on_commit_callbacks):
-    tickets = backlog(19)
-    TicketFactory(tier="internal", now=MONDAY_10)
-    tickets[0].first_response_at = MONDAY_10
-    tickets[0].save()
+def test_internal_work_never_gets_a_notice(rota, django_capture_on_commit_callbacks):
+    backlog(19)
+    internal = TicketFactory(tier="internal", now=MONDAY_10)
     with django_capture_on_commit_callbacks(execute=True):
         ev = services.load_evaluate(now=MONDAY_10)
     assert ev.health.state == "backed_up"
-    assert Notice.objects.count() == 18
-    assert not Notice.objects.filter(ticket=tickets[0]).exists()
+    assert Notice.objects.count() == 19
+    assert not Notice.objects.filter(ticket=internal).exists()
 
 
 def test_busy_is_not_backed_up_and_sends_nothing(rota, django_capture_on_commit_callbacks):
