@@ -161,3 +161,48 @@ def test_an_incomplete_escalation_comes_back_from_the_server_with_field_errors(
     page.wait_for_url(f"**{ticket.get_absolute_url()}")
     escalation = Escalation.objects.get()
     assert escalation.customer_deadline is None and escalation.links == []
+
+
+@pytest.mark.parametrize("username", ["sam", "lee", "eve"])
+def test_withdrawn_and_scheduled_escalations_as_each_role_sees_them(
+    chromium_available, django_db_setup, live_server, page, artifacts, username
+):
+    """R8: support moving a ticket on withdraws its undecided escalation; accepted ones stay
+    in sight (scheduled) until the ticket resolves. Each staff role looks at both pages."""
+    from escalations.services import escalation_decide
+    from triage.services import ticket_set_status
+
+    sam = UserFactory(username="sam", role="support")
+    UserFactory(username="lee", role="leadership")
+    eve = UserFactory(username="eve", role="engineering")
+    context = {
+        "reproduction_steps": "1. Export CSV", "impact": "All admins", "tried": "Timeouts",
+        "customer_deadline": None, "no_customer_deadline": True, "links": [], "no_links": True,
+    }  # fmt: skip
+    moved = ticket_triage(
+        ticket=TicketFactory(title="Search is slow", tier="team"), by=sam, severity="p2",
+        priority="p2",
+    )  # fmt: skip
+    escalation_create(ticket=moved, by=sam, summary="Search p95 is 9 s", **context)
+    ticket_set_status(ticket=moved, by=sam, status="in_progress", reason="reindexing fixed it")
+    kept = ticket_triage(
+        ticket=TicketFactory(title="Exports time out", tier="enterprise"), by=sam,
+        severity="p1", priority="p1",
+    )  # fmt: skip
+    accepted = escalation_create(ticket=kept, by=sam, summary="CSV export 504", **context)
+    escalation_decide(escalation=accepted, by=eve, decision="accept", target_date=date(2099, 3, 2))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, username)
+
+    page.goto(f"{live_server.url}{moved.get_absolute_url()}")
+    assert "Withdrawn" in page.content() and "Not escalated to engineering" not in page.content()
+    page.screenshot(
+        path=str(artifacts / f"escalations-12-withdrawn-{username}.png"), full_page=True
+    )
+    if username != "sam":  # the inbox is engineering's and leadership's
+        page.goto(f"{live_server.url}/engineering/")
+        scheduled = page.locator(f'[data-escalation="{accepted.pk}"]')
+        assert "Target Mon 2 Mar 2099" in scheduled.inner_text()
+        page.screenshot(
+            path=str(artifacts / f"escalations-13-inbox-{username}.png"), full_page=True
+        )
