@@ -44,29 +44,132 @@ ACCOUNTS = [
 ]
 
 # How customer and pre-sales work is spread over the tiers (internal work comes on top).
-TIER_SHARES = {"enterprise": 0.3, "team": 0.3, "free": 0.18, "open_source": 0.12, "presales": 0.1}
+TIER_SHARES = {"enterprise": 0.3, "team": 0.3, "free": 0.2, "open_source": 0.12, "presales": 0.08}
 INTERNAL_SHARE = 0.08
 
-# What customers write about, by the severity they report (R2): title, first lines.
+# What customers write about, by the severity they report (R2): title, first lines, and what
+# the first reply found.
 ISSUES = {
     "p0": [
-        ("Deployment fails after upgrade", "The upgrade stopped halfway; nobody can sign in."),
-        ("Production down after certificate renewal", "Every request answers 502 since 06:00."),
+        (
+            "Deployment fails after upgrade",
+            "The upgrade stopped halfway; nobody can sign in.",
+            "a migration that timed out on their largest table",
+        ),
+        (
+            "Production down after certificate renewal",
+            "Every request answers 502 since 06:00.",
+            "the load balancer still serving the expired certificate",
+        ),
+        (
+            "Database volume full, service stopped",
+            "The instance stopped writing an hour ago.",
+            "audit logs filling the volume after retention was switched off",
+        ),
     ],
     "p1": [
-        ("Login page very slow", "Sign-in takes 40 s for everyone since this morning."),
-        ("Webhooks not delivered", "No webhook has reached our endpoint for two hours."),
-        ("Search returns stale results", "New records do not show up in search at all."),
-        ("Cannot invite new users", "Invitations fail with 'something went wrong'."),
+        (
+            "Login page very slow",
+            "Sign-in takes 40 s for everyone since this morning.",
+            "a slow LDAP lookup on every sign-in",
+        ),
+        (
+            "Webhooks not delivered",
+            "No webhook has reached our endpoint for two hours.",
+            "the webhook worker queue backing up",
+        ),
+        (
+            "Search returns stale results",
+            "New records do not show up in search at all.",
+            "the search index no longer being refreshed",
+        ),
+        (
+            "Cannot invite new users",
+            "Invitations fail with 'something went wrong'.",
+            "the seat limit of their plan",
+        ),
+        (
+            "API answers 500 on bulk import",
+            "Every import over 1,000 rows fails since Monday.",
+            "a payload limit on their reverse proxy",
+        ),
+        (
+            "SSO sign-in fails for one region",
+            "Our APAC staff cannot sign in; others can.",
+            "a clock skew on one identity provider node",
+        ),
+        (
+            "Mobile app crashes on launch",
+            "The iOS app closes right after the splash screen.",
+            "a stale cached configuration on the device",
+        ),
+        (
+            "Scheduled reports not sent",
+            "Nobody got this week's reports.",
+            "the mail relay rejecting the sender address",
+        ),
     ],
     "p2": [
-        ("Question about SSO setup", "Which claims does the SAML assertion need?"),
-        ("API rate limit unclear", "The docs and the 429 headers disagree on the limit."),
-        ("How to configure backups", "We want nightly backups to our own bucket."),
-        ("Helm chart values for HA", "Which values give us three replicas behind one service?"),
-        ("Export to CSV times out", "Exports over 50k rows stop after 30 s."),
-        ("Dashboard charts empty", "The usage charts show no data for last week."),
-        ("Mobile push notifications missing", "Android users get no push since the update."),
+        (
+            "Question about SSO setup",
+            "Which claims does the SAML assertion need?",
+            "the claims their identity provider sends",
+        ),
+        (
+            "API rate limit unclear",
+            "The docs and the 429 headers disagree on the limit.",
+            "the per-token and per-address limits adding up",
+        ),
+        (
+            "How to configure backups",
+            "We want nightly backups to our own bucket.",
+            "the bucket policy the backup job needs",
+        ),
+        (
+            "Helm chart values for HA",
+            "Which values give us three replicas behind one service?",
+            "the chart's replica and anti-affinity values",
+        ),
+        (
+            "Export to CSV times out",
+            "Exports over 50k rows stop after 30 s.",
+            "the proxy's 30 s timeout",
+        ),
+        (
+            "Dashboard charts empty",
+            "The usage charts show no data for last week.",
+            "the usage job skipping a day after the time change",
+        ),
+        (
+            "Mobile push notifications missing",
+            "Android users get no push since the update.",
+            "an expired push certificate",
+        ),
+        (
+            "Custom domain shows a warning",
+            "Browsers warn about our custom domain.",
+            "a missing intermediate certificate",
+        ),
+        (
+            "Audit log retention",
+            "How long do you keep audit logs, and can we change it?",
+            "the retention setting on their plan",
+        ),
+        (
+            "Webhook signature does not verify",
+            "Our check of the signature header fails.",
+            "the body being re-encoded before the check",
+        ),
+        (
+            "Slow page loads in the EU",
+            "Pages take 3 s in Frankfurt, under 1 s in the US.",
+            "their traffic routed through the US region",
+        ),
+        (
+            "Billing contact change",
+            "Please send invoices to our new finance address.",
+            "the billing contact on the account",
+        ),
     ],
 }
 INTERNAL_WORK = [
@@ -88,19 +191,21 @@ PRESALES_ISSUES = [
      "expected the provider to accept the token.", "blocking_all", "Proof of concept, week 2."),
     ("Audit log export missing fields", "Export to their SIEM; expected actor and IP "
      "on every line.", "select_users", "Procurement asks for it before signing."),
+    ("Data residency in the EU", "Creating the trial in Frankfurt; expected all data to "
+     "stay in the EU region.", "other", "Legal review; the DPA is waiting on the answer."),
+    ("SCIM provisioning creates duplicate users", "Syncing 400 users from Azure AD; "
+     "expected one account each.", "select_users", "Pilot with one department, then all."),
+    ("Kubernetes operator fails on OpenShift", "Installing with the operator on OpenShift "
+     "4.14; expected a running instance.", "blocking_all", "Architecture sign-off next week."),
+    ("Rate limits too low for the migration", "Importing 2 million records over the API; "
+     "expected it to finish overnight.", "other", "Migration plan due before the contract."),
 ]  # fmt: skip
 
 FIRST_REPLIES = [
-    "We reproduced this on a test instance and collected the logs. The cause is {cause}. "
+    "We reproduced this on a test instance and collected the logs. It comes from {cause}. "
     "Next: {next}. We will update you by your next business morning at the latest.",
-    "Thanks for the details. We checked {cause} and ruled it out as the cause. Next: {next}; "
+    "Thanks for the details and the logs. We traced it to {cause}. Next: {next}; "
     "we will update you as soon as we know more.",
-]
-CAUSES = [
-    "a stale cache after the upgrade",
-    "the proxy's 30 s timeout",
-    "a missing claim in the SAML assertion",
-    "the worker queue backing up",
 ]
 NEXT_STEPS = [
     "please send the output of the support bundle command",

@@ -151,8 +151,9 @@ class _Planner:
             return "p1", "p1"
         if override:
             return "p2", "p2"
-        reported = self.rng.choices(["", "p0", "p1", "p2"], weights=[25, 2, 18, 55])[0]
-        return reported, reported or self.rng.choices(["p1", "p2"], weights=[2, 8])[0]
+        # Few p0 and p1 (the policy expects them to be rare); a quarter say nothing.
+        reported = self.rng.choices(["", "p0", "p1", "p2"], weights=[25, 1.5, 10, 63.5])[0]
+        return reported, reported or self.rng.choices(["p1", "p2"], weights=[1, 9])[0]
 
     def plan(self, story: str, tier: str | None = None, override: bool = False) -> Plan:
         """Return a plan for `story`, from `tier` when it fits (else another account)."""

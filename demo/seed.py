@@ -98,6 +98,13 @@ def _absences(users: dict[str, User], now: datetime) -> None:
     )  # fmt: skip
 
 
+def _cause(plan: Plan) -> str:
+    """Return what the first reply found: the issue's own cause, or the prospect's trial set-up."""
+    if plan.source == "presales":
+        return "a setting of the trial instance that differs from production"
+    return data.ISSUES[plan.severity or "p2"][plan.issue][2]
+
+
 class _Replay:
     """Replay plans through the services, each step at its planned instant."""
 
@@ -125,7 +132,7 @@ class _Replay:
             )  # fmt: skip
         if plan.first_response_at:
             body = rng.choice(data.FIRST_REPLIES).format(
-                cause=rng.choice(data.CAUSES), next=rng.choice(data.NEXT_STEPS)
+                cause=_cause(plan), next=rng.choice(data.NEXT_STEPS)
             )
             services.ticket_reply(
                 ticket=ticket, by=engineer, body=body, public=True, first_response=True,
@@ -178,11 +185,11 @@ class _Replay:
                 design_doc_links=[f"https://docs.example.com/tdd/{account.pk}"]
                 if plan.issue % 2 else [],
                 sales_context=context,
-                key_dates=[(now.date() + timedelta(days=3 + plan.issue * 4), "decision")],
+                key_dates=[(now.date() + timedelta(days=self.rng.randint(2, 30)), "decision")],
                 now=plan.created_at,
             )  # fmt: skip
             return request.ticket
-        title, first_lines = data.ISSUES[plan.severity or "p2"][plan.issue]
+        title, first_lines, _ = data.ISSUES[plan.severity or "p2"][plan.issue]
         return services.ticket_create(
             title=title, description=f"{first_lines}\n\nFiled from the customer's e-mail.",
             source="customer", account=account, severity=plan.reported_severity, by=filer,
