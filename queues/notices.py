@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.hours import require_aware
+from shared.text import scrub_line
 
 # Who is told (R7): work from these sources, open, and still without its first reply.
 WAITING_SOURCES = ("customer", "presales")
@@ -79,8 +80,14 @@ def notice_text(
     arrival_at: datetime | None,
     zone_name: str = "",
 ) -> NoticeText:
-    """Return the notice sent to a customer whose ticket waits while the queue is backed up."""
-    subject = f"Re: {title} [#{ticket_id}]: a reply may take longer than usual"
+    """Return the notice sent to a customer whose ticket waits while the queue is backed up.
+
+    The title and the customer's name are shown on one line whatever they hold (a title with a
+    line break must not break the subject); in the subject the title is shortened so the
+    ticket's tag and the news still fit.
+    """
+    customer, short_title, title = scrub_line(customer), scrub_line(title, 80), scrub_line(title)
+    subject = f"Re: {short_title} [#{ticket_id}]: a reply may take longer than usual"
     if arrival_at is not None and arrival_at > now:
         n = hours_until(now, arrival_at)
         when = (
