@@ -96,7 +96,7 @@ def expected_text(text: str, max_length: int = 20_000) -> str | None:
 # --- HTML ---------------------------------------------------------------------------------------
 
 # Tags no page of ours writes; a page holding one got it from someone's text.
-FOREIGN_TAGS = {"svg", "img", "iframe", "object", "embed", "math", "base", "meta"}
+FOREIGN_TAGS = {"svg", "img", "iframe", "object", "embed", "math", "base"}
 
 
 class _Page(HTMLParser):
@@ -121,13 +121,18 @@ def parse_page(html: str) -> _Page:
     return page
 
 
-def assert_html_inert(html: str, shown: str = "") -> None:
+def assert_html_inert(html: str, shown: str = "", *, controls: bool = True) -> None:
     """Fail when a page lets text act: a tag or attribute that is not the page's own, an inline
     script, a javascript: or data: link, a direction control or invisible character; with
-    `shown`, also when that text (as the page should show it) is not in the page's text."""
+    `shown`, also when that text (as the page should show it) is not in the page's text.
+
+    `controls=False` for a page that hands someone's input back to them in a form field (a
+    search box, a form with errors): that text is theirs, as typed, inside the field.
+    """
     page = parse_page(html)
     for tag, attrs in page.tags:
         assert tag not in FOREIGN_TAGS, f"a <{tag}> on the page: {attrs}"
+        assert not (tag == "meta" and "http-equiv" in attrs), f"a <meta http-equiv>: {attrs}"
         handlers = [name for name in attrs if name.startswith("on")]
         assert not handlers, f"an event handler on <{tag}>: {handlers}"
         if tag == "script":
@@ -138,7 +143,7 @@ def assert_html_inert(html: str, shown: str = "") -> None:
                 continue  # the page's own empty favicon, data:,
             assert not target.startswith(("javascript:", "data:", "vbscript:")), (tag, attrs)
     text = "".join(page.text)
-    for ch in sorted(DIRECTION_CONTROLS | INVISIBLE):
+    for ch in sorted(DIRECTION_CONTROLS | INVISIBLE) if controls else ():
         assert ch not in html, f"U+{ord(ch):04X} reached the page"
     if shown:
         assert shown in text, f"{shown[:60]!r} is not shown on the page as text"
