@@ -238,8 +238,8 @@ def main() -> int:
     from django.db import connection
 
     from bench.queue import build
-    from triage.selectors import queue_number_one
     from triage.models import OPEN, Ticket
+    from triage.selectors import queue_number_one
 
     started = datetime.now(UTC)
     print(f"building {args.tickets:,} open tickets ...", flush=True)
