@@ -73,6 +73,13 @@ DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 INVISIBLE = frozenset("\u200b\u2060\ufeff\x00\x07\x1b")
 
 
+def storable(text: str, size: int | None = None) -> str:
+    """Return text as a row can already hold it (stored before the input rules, or by another
+    system): PostgreSQL keeps no NUL, and a column no more than its size."""
+    text = text.replace("\x00", "")
+    return text[:size] if size else text
+
+
 def expected_line(text: str, max_length: int = 200) -> str | None:
     """Return what a one-line field keeps of `text`, or None when it must refuse it."""
     from shared import text as rules

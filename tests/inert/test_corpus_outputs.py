@@ -31,6 +31,7 @@ from tests.hostile import (
     assert_csv_inert,
     assert_html_inert,
     assert_mail_inert,
+    storable,
 )
 from tests.queues.helpers import engineer
 from triage import services as triage
@@ -41,10 +42,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # a Monday, inside the rota's hours
 
 
-def raw(text: str, size: int | None = None) -> str:
-    """The text as a row can hold it: PostgreSQL keeps no NUL, a column no more than its size."""
-    text = text.replace("\x00", "")
-    return text[:size] if size else text
+raw = storable
 
 
 class World:
