@@ -64,8 +64,8 @@ CORPUS: dict[str, str] = {
 # Strings a page should show as they are, each with something worth seeing on a screenshot.
 VISIBLE = ("html_script", "html_attribute", "sql", "emoji_astral", "right_to_left", "quotes")
 
-# Characters no header value may hold once a message is built (RFC 5322 folding aside).
-_HEADER_FAULTS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Characters no header value may hold, as a reader decodes it: controls and line separators.
+_HEADER_FAULTS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 # What no page may show and no header may hold, whatever the product's own rules say.

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 from escalations.models import Escalation
 from presales import services as presales
 from presales.models import PresalesRequest
+from queues import services as queues
 from tests.browser.test_csp import PASSWORD, Problems, sign_in
 from tests.conftest import api_client
 from tests.factories import AccountFactory, UserFactory
@@ -93,6 +94,10 @@ def hostile(chromium_available, live_server):
     )  # fmt: skip
     presales.channel_join(ticket=request.ticket, by=people["sam"], channel=CORPUS["formula_plus"])
     Account.objects.filter(pk=account["id"]).update(contact_email="ops@customer.example")
+    queues.absence_add(user=people["sam"], by=people["sam"], reason=ATTRIBUTE,
+                       start=timezone.now() + timedelta(days=1),
+                       end=timezone.now() + timedelta(days=2))  # fmt: skip
+    queues.notices_set_paused(paused=True, reason=SCRIPT, by=people["lee"])
     return {
         "base": live_server.url, "ticket": ticket.pk, "legacy": legacy.pk,
         "account": account["id"], "request": request.pk, "exception": exception.pk,
@@ -102,15 +107,20 @@ def hostile(chromium_available, live_server):
 
 PAGES = {
     "sam": ["/", "/tickets/{ticket}/", "/tickets/{legacy}/", "/accounts/", "/accounts/{account}/",
-            "/presales/channels/", "/engineering/escalations/{escalation}/"],
-    "cara": ["/presales/", "/presales/requests/{request}/", "/presales/exceptions/"],
-    "lee": ["/dashboard/", "/presales/exceptions/{exception}/"],
+            "/tickets/new/?account_q=%D9%85", "/rota/", "/presales/channels/",
+            "/engineering/escalations/{escalation}/", "/engineering/tickets/{legacy}/escalate/"],
+    "cara": ["/presales/", "/presales/requests/{request}/", "/presales/exceptions/",
+             "/presales/exceptions/new/?ticket={request}"],
+    "lee": ["/dashboard/", "/presales/exceptions/{exception}/", "/notices/"],
     "eve": ["/engineering/"],
 }  # fmt: skip
 
 # What each page must show as plain text (the escaped markup, read back as text by chromium).
 SHOWN = {
     "/tickets/{ticket}/": [SCRIPT, RTL],
+    "/rota/": [ATTRIBUTE],
+    "/notices/": [SCRIPT],
+    "/tickets/new/?account_q=%D9%85": [RTL],
     "/engineering/escalations/{escalation}/": [ATTRIBUTE],
     "/presales/requests/{request}/": [SCRIPT],
     "/": [SCRIPT, ATTRIBUTE],
@@ -130,8 +140,8 @@ def test_hostile_text_runs_nothing_and_keeps_every_page_in_the_window(
     for path in PAGES[who]:
         response = page.goto(hostile["base"] + path.format(**hostile))
         page.wait_for_load_state("networkidle")
-        slug = re.sub(r"[^a-z0-9]+", "-", path.split("{")[0]).strip("-") or "queue"
-        name = f"inert-{who}-{slug}{'-' + path.split('{')[1][:-2] if '{' in path else ''}.png"
+        slug = re.sub(r"[^a-z0-9]+", "-", path.split("{")[0].split("?")[0]).strip("-") or "queue"
+        name = "-".join(["inert", who, slug, *re.findall(r"{(\w+)}", path)]) + ".png"
         page.screenshot(path=str(artifacts / name), full_page=True)
         wrong = []
         if response.status != 200:

@@ -163,13 +163,6 @@ def test_every_page_shows_hostile_text_as_text(world):
             raise AssertionError(f"{path} as {user.username}: {error}") from None
 
 
-def test_a_stored_javascript_link_is_never_a_link_and_links_do_not_pass_on_who_we_are(world):
-    page = world.browser(world.cara).get(f"/presales/requests/{world.requests[0]}/").content
-    html = page.decode()
-    assert 'href="javascript:' not in html
-    assert 'href="https://d.example/x" rel="noopener noreferrer nofollow"' in html
-
-
 def test_no_csv_holds_a_formula_cell(world):
     browser = world.browser(world.lee)
     for figure in figures.FIGURES:
