@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from escalations import gate
 from escalations.models import Decision, Urgency
 from shared.api import MAX_REASON
 from shared.forms import LineField, TextField
 
 TEXTAREA = {"rows": 3}
-MAX_TEXT = 10000  # as the API (escalations.serializers)
+MAX_TEXT = gate.CONTEXT_MAX
 
 
 class EscalateForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from escalations import gate
 from escalations.models import Decision, Escalation, EscalationDecision, Urgency
 from shared.api import (
     MAX_REASON,
@@ -14,7 +15,7 @@ from shared.api import (
     TextField,
 )
 
-MAX_TEXT = 10000
+MAX_TEXT = gate.CONTEXT_MAX
 
 
 def _text(**kwargs) -> TextField:

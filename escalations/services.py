@@ -27,7 +27,7 @@ from shared.validation import LINE_MAX, REASON_MAX, clean_fields
 from triage.models import EventKind, Status, Ticket
 from triage.services import event_record, ticket_set_status
 
-TEXT_MAX = 10_000  # the context engineering reads (escalations.serializers.MAX_TEXT)
+TEXT_MAX = gate.CONTEXT_MAX
 
 
 def _locked_ticket(ticket: Ticket) -> Ticket:
