@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from dashboards import figures as dashboard
 from shared import roles
+from shared.exports import csv_response
 
 
 def _require_leadership(user) -> None:
@@ -44,10 +43,5 @@ def dashboard_csv(request, figure: str):
         raise Http404("No such figure.")
     now = timezone.now()
     headers, rows = dashboard.figure_table(figure, dashboard.dashboard_figure(figure, now))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = now.strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{figure}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return response
+    return csv_response(f"dashboard-{figure}-{stamp}.csv", headers, rows)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from escalations import gate
 from escalations.models import Decision, Urgency
+from shared.api import MAX_REASON
+from shared.forms import LineField, TextField
 
 TEXTAREA = {"rows": 3}
+MAX_TEXT = gate.CONTEXT_MAX
 
 
 class EscalateForm(forms.Form):
@@ -30,12 +34,14 @@ class EscalateForm(forms.Form):
                 )
                 self.fields[name].required = not ticked
 
-    summary = forms.CharField(max_length=200, label="Summary")
-    reproduction_steps = forms.CharField(
-        widget=forms.Textarea(attrs=TEXTAREA), label="Steps to reproduce"
+    summary = LineField(max_length=200, label="Summary")
+    reproduction_steps = TextField(
+        max_length=MAX_TEXT, widget=forms.Textarea(attrs=TEXTAREA), label="Steps to reproduce"
     )
-    impact = forms.CharField(
-        widget=forms.Textarea(attrs=TEXTAREA), label="Impact (who is blocked, how badly)"
+    impact = TextField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        label="Impact (who is blocked, how badly)",
     )
     customer_deadline = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -45,7 +51,9 @@ class EscalateForm(forms.Form):
         },
     )
     no_customer_deadline = forms.BooleanField(required=False, label="No customer deadline")
-    tried = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="What support tried")
+    tried = TextField(
+        max_length=MAX_TEXT, widget=forms.Textarea(attrs=TEXTAREA), label="What support tried"
+    )
     links = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"}),
         label="Links: logs, design documents (one URL per line)",
@@ -58,8 +66,9 @@ class EscalateForm(forms.Form):
     cannot_wait_a_day = forms.BooleanField(
         required=False, label="This cannot wait a day (required for drop everything)"
     )
-    justification = forms.CharField(
+    justification = TextField(
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Why it cannot wait a day",
     )
@@ -73,11 +82,17 @@ class DecisionForm(forms.Form):
     target_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Target date"
     )
-    question = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Question for support"
+    question = TextField(
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Question for support",
     )
-    reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for declining"
+    reason = TextField(
+        required=False,
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for declining",
     )
 
 
@@ -86,4 +101,6 @@ class AnswerForm(forms.Form):
         kwargs.setdefault("auto_id", "esc-%s")
         super().__init__(*args, **kwargs)
 
-    answer = forms.CharField(widget=forms.Textarea(attrs=TEXTAREA), label="Answer for engineering")
+    answer = TextField(
+        max_length=MAX_TEXT, widget=forms.Textarea(attrs=TEXTAREA), label="Answer for engineering"
+    )

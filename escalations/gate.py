@@ -18,6 +18,8 @@ URGENCIES = (DROP_EVERYTHING, NORMAL)
 # Engineering drops everything only for these ticket priorities (seed: "Priority assignment").
 DROP_EVERYTHING_PRIORITIES = frozenset({"p0", "p1"})
 MAX_LINKS = 20
+# The context's text fields (steps, impact, what was tried, questions, answers): characters.
+CONTEXT_MAX = 10_000
 CONTEXT_FIELDS = ("summary", "reproduction_steps", "impact", "tried")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from escalations.models import Decision, EscalationDecision
 from shared import roles
+from shared.mail import header_text, mail_send
 
 
 def _recipients(decision: EscalationDecision) -> list[str]:
@@ -25,7 +25,8 @@ def _recipients(decision: EscalationDecision) -> list[str]:
 def _message(decision: EscalationDecision) -> tuple[str, str]:
     escalation = decision.escalation
     ticket = escalation.ticket
-    head = f"Escalation #{escalation.pk} of ticket #{ticket.pk} ({ticket.title})"
+    # The title is shortened so the decision still fits the subject, and made one line.
+    head = f"Escalation #{escalation.pk} of ticket #{ticket.pk} ({header_text(ticket.title, 80)})"
     if decision.decision == Decision.ACCEPT:
         subject = f"{head}: accepted, target {decision.target_date:%Y-%m-%d}"
         body = f"{decision.by.username} accepted it with a target date of {decision.target_date}."
@@ -39,7 +40,7 @@ def _message(decision: EscalationDecision) -> tuple[str, str]:
         subject = f"{head}: declined"
         body = f"{decision.by.username} declined it:\n\n{decision.reason}"
     link = reverse("ticket-detail", args=[ticket.pk])
-    return subject[:200], f"{body}\n\nTicket: {link}\nSummary: {escalation.summary}\n"
+    return header_text(subject), f"{body}\n\nTicket: {link}\nSummary: {escalation.summary}\n"
 
 
 def escalation_decision_send(decision_id: int) -> bool:
@@ -57,7 +58,7 @@ def escalation_decision_send(decision_id: int) -> bool:
         if recipients:
             subject, body = _message(decision)
             # Sent inside the transaction: a failed send rolls back the marker, a retry resends.
-            send_mail(subject, body, None, recipients)
+            mail_send(subject=subject, body=body, to=recipients)
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
         return bool(recipients)

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from escalations import gate
 from escalations.models import Decision, Escalation, EscalationDecision, Urgency
-from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
+from shared.api import (
+    MAX_REASON,
+    InputSerializer,
+    LineField,
+    StrictCharField,
+    StrictChoiceField,
+    TextField,
+)
 
-MAX_TEXT = 10000
+MAX_TEXT = gate.CONTEXT_MAX
 
 
-def _text(**kwargs) -> StrictCharField:
+def _text(**kwargs) -> TextField:
     # Blank passes here so the service can answer every missing field in one 400.
-    return StrictCharField(max_length=MAX_TEXT, allow_blank=True, **kwargs)
+    return TextField(max_length=MAX_TEXT, allow_blank=True, **kwargs)
 
 
 class EscalationIn(InputSerializer):
-    summary = StrictCharField(max_length=200, allow_blank=True)
+    summary = LineField(max_length=200, allow_blank=True)
     reproduction_steps = _text()
     impact = _text()
     customer_deadline = serializers.DateField(
@@ -41,12 +49,12 @@ class EscalationIn(InputSerializer):
 class DecisionIn(InputSerializer):
     decision = StrictChoiceField(Decision.values)
     target_date = serializers.DateField(required=False, allow_null=True, default=None)
-    question = StrictCharField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
-    reason = StrictCharField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
+    question = TextField(max_length=MAX_TEXT, required=False, default="", allow_blank=True)
+    reason = TextField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
 
 
 class AnswerIn(InputSerializer):
-    answer = StrictCharField(max_length=MAX_TEXT, allow_blank=True)
+    answer = TextField(max_length=MAX_TEXT, allow_blank=True)
 
 
 class DecisionOut(serializers.ModelSerializer):

@@ -23,9 +23,12 @@ from escalations.models import (
 from escalations.tasks import escalation_decision_notify
 from shared import roles
 from shared.errors import Conflict, invalid
+from shared.validation import LINE_MAX, REASON_MAX, clean_fields
 from triage import status as ticket_status
 from triage.models import EventKind, Status, Ticket
 from triage.services import event_record, ticket_set_status
+
+TEXT_MAX = gate.CONTEXT_MAX
 
 
 def _locked_ticket(ticket: Ticket) -> Ticket:
@@ -75,13 +78,21 @@ def escalation_create(
     if problem:
         raise Conflict(problem)
     # Every problem is reported at once, so the form shows all its errors in one round trip.
+    # The summary is one line; the context keeps its line breaks (shared.validation).
+    cleaned, errors = clean_fields(
+        {"summary": (summary, LINE_MAX)},
+        {
+            "reproduction_steps": (reproduction_steps, TEXT_MAX),
+            "impact": (impact, TEXT_MAX),
+            "tried": (tried, TEXT_MAX),
+            "justification": (justification, TEXT_MAX),
+        },
+    )
+    justification = cleaned.get("justification", "")
     text = {
-        "summary": summary,
-        "reproduction_steps": reproduction_steps,
-        "impact": impact,
-        "tried": tried,
+        name: cleaned.get(name, "") for name in ("summary", "reproduction_steps", "impact", "tried")
     }
-    errors = gate.context_problems(**text)
+    errors = {**gate.context_problems(**text), **errors}
     errors.update(gate.deadline_problems(customer_deadline, none_stated=no_customer_deadline))
     links, link_errors = gate.links_problems(links, none_stated=no_links)
     errors.update(link_errors)
@@ -95,8 +106,6 @@ def escalation_create(
     )
     if errors:
         raise invalid(**errors)
-    text = {name: value.strip() for name, value in text.items()}
-    justification = (justification or "").strip()
     escalation = Escalation(
         ticket=ticket,
         state=EscalationState.OPEN,
@@ -196,7 +205,12 @@ def escalation_decide(
             f"Escalation #{escalation.pk} is {escalation.state}; only an escalation in the "
             f"inbox can be decided.{waiting}"
         )
-    question, reason = (question or "").strip(), (reason or "").strip()
+    cleaned, errors = clean_fields(
+        {}, {"question": (question, TEXT_MAX), "reason": (reason, REASON_MAX)}
+    )
+    if errors:
+        raise invalid(**errors)
+    question, reason = cleaned["question"], cleaned["reason"]
     if decision == Decision.ACCEPT:
         if target_date is None:
             raise invalid(target_date="Accepting needs a target date.")
@@ -263,7 +277,10 @@ def escalation_answer(
         raise Conflict(
             f"Escalation #{escalation.pk} is {escalation.state}; there is no question to answer."
         )
-    answer = (answer or "").strip()
+    cleaned, errors = clean_fields({}, {"answer": (answer, TEXT_MAX)})
+    if errors:
+        raise invalid(**errors)
+    answer = cleaned["answer"]
     if not answer:
         raise invalid(answer="Write the answer to engineering's question.")
     escalation.answer = answer

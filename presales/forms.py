@@ -9,6 +9,9 @@ from django.forms import formset_factory
 from presales import requirements
 from presales.models import ExceptionKind, ImpactScope
 from presales.selectors import prospect_accounts
+from shared.api import MAX_REASON
+from shared.forms import LineField, TextField
+from shared.validation import TEXT_MAX
 from triage.models import Deployment
 
 HELP = {
@@ -37,7 +40,7 @@ class PresalesRequestForm(forms.Form):
         empty_label="— choose a prospect —",
         help_text=HELP["account"],
     )
-    new_account_name = forms.CharField(
+    new_account_name = LineField(
         label="New prospect account", max_length=200, required=False,
         help_text=HELP["new_account_name"],
     )  # fmt: skip
@@ -45,20 +48,22 @@ class PresalesRequestForm(forms.Form):
         label="New prospect's deployment", choices=Deployment.choices, required=False,
         initial=Deployment.CLOUD,
     )  # fmt: skip
-    summary = forms.CharField(
+    summary = LineField(
         label="Issue summary",
         max_length=requirements.SUMMARY_MAX,
         help_text=HELP["summary"],
         error_messages=_required("summary"),
     )
-    attempted_and_expected = forms.CharField(
+    attempted_and_expected = TextField(
         label="What the prospect attempted and the expected result",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=HELP["attempted_and_expected"],
         error_messages=_required("attempted_and_expected"),
     )
-    steps_taken = forms.CharField(
+    steps_taken = TextField(
         label="Steps already taken",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=HELP["steps_taken"],
         error_messages=_required("steps_taken"),
@@ -70,8 +75,9 @@ class PresalesRequestForm(forms.Form):
         required="impact_scope" in requirements.REQUIRED,
         help_text=HELP["impact_scope"],
     )
-    impact = forms.CharField(
+    impact = TextField(
         label="Impact",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=HELP["impact"],
         error_messages=_required("impact"),
@@ -82,8 +88,9 @@ class PresalesRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"}),
         help_text=HELP["design_doc_links"],
     )
-    sales_context = forms.CharField(
+    sales_context = TextField(
         label="Where in the sales cycle",
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=HELP["sales_context"],
         error_messages=_required("sales_context"),
@@ -107,7 +114,7 @@ class PresalesRequestForm(forms.Form):
 
 class KeyDateForm(forms.Form):
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    label = forms.CharField(
+    label = LineField(
         required=False, max_length=200, widget=forms.TextInput(attrs={"placeholder": "decision"})
     )
 
@@ -133,7 +140,8 @@ class ExceptionRequestForm(forms.Form):
         queryset=prospect_accounts(),
         empty_label="— choose a prospect —",
     )
-    reason = forms.CharField(
+    reason = TextField(
+        max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why the prospect needs support outside the usual process.",
     )
@@ -148,13 +156,15 @@ class ExceptionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("deny", "Deny")], widget=forms.RadioSelect
     )
-    note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="The CE reads this with your decision."
+    note = TextField(
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The CE reads this with your decision.",
     )
 
 
 class ChannelJoinForm(forms.Form):
-    channel = forms.CharField(
+    channel = LineField(
         label="Trial channel you joined", max_length=200,
         help_text="e.g. #trial-acme; you will be reminded to leave it.",
     )  # fmt: skip

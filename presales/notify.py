@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +17,7 @@ from presales import rules
 from presales.models import ChannelEngagement, ExceptionStatus, PresalesException
 from presales.selectors import reminder_hours
 from shared import roles
+from shared.mail import mail_send
 
 
 def _leadership_emails() -> list[str]:
@@ -38,16 +38,15 @@ def exception_notify_request(*, exception_id: int, now: datetime | None = None) 
         if not _claim(PresalesException, exception_id, "request_notified_at", now):
             return False
         e = PresalesException.objects.select_related("account", "requested_by").get(pk=exception_id)
-        send_mail(
+        mail_send(
             subject=f"[Support Triage] Exception requested: {e.account.name}",
-            message=(
+            body=(
                 f"{e.requested_by.username} asks for an exception to the pre-sales process.\n\n"
                 f"Exception: {e.get_kind_display()}\nProspect: {e.account.name}\n"
                 f"Until: {e.ends_on:%Y-%m-%d}\nReason: {e.reason}\n\n"
                 f"Decide at {e.get_absolute_url()}"
             ),
-            from_email=None,
-            recipient_list=_leadership_emails(),
+            to=_leadership_emails(),
         )
     return True
 
@@ -64,15 +63,14 @@ def exception_notify_decision(*, exception_id: int, now: datetime | None = None)
         if not _claim(PresalesException, exception_id, "decision_notified_at", now):
             return False
         recipients = sorted({e.requested_by.email, *_leadership_emails()} - {""})
-        send_mail(
+        mail_send(
             subject=f"[Support Triage] Exception {e.status}: {e.account.name}",
-            message=(
+            body=(
                 f"{e.decided_by.username} {e.status} the exception "
                 f"“{e.get_kind_display()}” for {e.account.name} until {e.ends_on:%Y-%m-%d}.\n\n"
                 f"Note: {e.decision_note}\n\nRequested by {e.requested_by.username}: {e.reason}"
             ),
-            from_email=None,
-            recipient_list=recipients,
+            to=recipients,
         )
     return True
 
@@ -105,15 +103,14 @@ def channel_reminders_send(*, now: datetime | None = None, ticket_id: int | None
                 else f"you joined {hours:g} hours ago"
             )
             if e.engineer.email:
-                send_mail(
+                mail_send(
                     subject=f"[Support Triage] Time to leave {e.channel}",
-                    message=(
+                    body=(
                         f"You joined {e.channel} for ticket #{e.ticket_id} “{e.ticket.title}”, "
                         f"and {why}. Support does not watch trial channels by default: "
                         f"leave the channel and record it at {e.ticket.get_absolute_url()}"
                     ),
-                    from_email=None,
-                    recipient_list=[e.engineer.email],
+                    to=[e.engineer.email],
                 )
             sent += 1
     return sent

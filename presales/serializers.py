@@ -17,7 +17,13 @@ from presales.models import (
     PresalesRequest,
 )
 from presales.selectors import nearest_key_date
-from shared.api import MAX_REASON, InputSerializer, StrictCharField, StrictChoiceField
+from shared.api import (
+    MAX_REASON,
+    InputSerializer,
+    LineField,
+    StrictChoiceField,
+    TextField,
+)
 from triage.models import Account, Status, Ticket, Tier
 from triage.serializers import TicketOut as TicketOut
 
@@ -40,16 +46,16 @@ class PresalesRequestIn(InputSerializer):
     account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(), help_text="A prospect (tier presales) account id."
     )
-    summary = StrictCharField(max_length=requirements.SUMMARY_MAX)
-    attempted_and_expected = StrictCharField(max_length=20000)
-    steps_taken = StrictCharField(max_length=20000)
-    impact = StrictCharField(max_length=20000)
+    summary = LineField(max_length=requirements.SUMMARY_MAX)
+    attempted_and_expected = TextField(max_length=20000)
+    steps_taken = TextField(max_length=20000)
+    impact = TextField(max_length=20000)
     impact_scope = StrictChoiceField(ImpactScope.values, required=False, default="")
     design_doc_links = StrictListField(
         child=serializers.URLField(max_length=2000), allow_empty=True
     )
-    sales_context = StrictCharField(max_length=20000)
-    key_dates = StrictCharField(
+    sales_context = TextField(max_length=20000)
+    key_dates = TextField(
         max_length=5000, required=False, default="", allow_blank=True,
         help_text='Optional text; lines like "2026-12-15 decision" become key dates.',
     )  # fmt: skip
@@ -116,13 +122,13 @@ class ExceptionIn(InputSerializer):
     ticket = serializers.PrimaryKeyRelatedField(
         queryset=Ticket.objects.all(), required=False, allow_null=True, default=None
     )
-    reason = StrictCharField(max_length=MAX_REASON)
+    reason = TextField(max_length=MAX_REASON)
     ends_on = serializers.DateField()
 
 
 class DecisionIn(InputSerializer):
     decision = StrictChoiceField(["approve", "deny"])
-    note = StrictCharField(max_length=MAX_REASON)
+    note = TextField(max_length=MAX_REASON)
 
 
 class ExceptionEventOut(serializers.ModelSerializer):
@@ -152,7 +158,7 @@ class ExceptionOut(serializers.ModelSerializer):
 
 class ChannelIn(InputSerializer):
     ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all())
-    channel = StrictCharField(max_length=200)
+    channel = LineField(max_length=200)
 
 
 class ChannelOut(serializers.ModelSerializer):

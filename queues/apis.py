@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from queues import rota, selectors, services
 from queues.models import Region
 from shared import roles
-from shared.api import InputSerializer, StrictCharField, StrictChoiceField
+from shared.api import InputSerializer, LineField, StrictCharField, StrictChoiceField
 from shared.pagination import MAX_LIMIT, page_params
 from triage.apis import ticket_response
 from triage.selectors import queue_number_one, queue_page
@@ -127,7 +127,7 @@ class StaffIn(InputSerializer):
 class AbsenceIn(InputSerializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    reason = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
+    reason = LineField(max_length=200, required=False, default="", allow_blank=True)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

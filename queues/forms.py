@@ -3,6 +3,7 @@
 from django import forms
 
 from queues.models import Region
+from shared.forms import LineField, TextField
 from triage.models import Level, Tier
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -56,7 +57,7 @@ class AbsenceForm(forms.Form):
     end = forms.DateTimeField(
         label="Back at (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    reason = forms.CharField(max_length=200, required=False)
+    reason = LineField(max_length=200, required=False)
 
     def clean(self):
         data = super().clean()
@@ -72,7 +73,7 @@ class NoticeSwitchForm(forms.Form):
         widget=forms.RadioSelect,
         label="Notices",
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = TextField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class QueueFilterForm(forms.Form):

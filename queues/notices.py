@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.hours import require_aware
+from shared.text import scrub_line
 from triage import status as ticket_status
 
 # Who is told (R7): work from these sources, open, with the next step ours.
@@ -92,16 +93,19 @@ def notice_text(
     """Return the notice sent to a customer whose ticket waits while the queue is backed up.
 
     `answered`: the ticket had its first substantive reply, so the customer waits for the next
-    update, not for a first reply.
+    update, not for a first reply. The title and the customer's name are shown on one line
+    whatever they hold (a title with a line break must not break the subject); in the subject
+    the title is shortened so the ticket's tag and the news still fit.
     """
+    customer, short_title, title = scrub_line(customer), scrub_line(title, 80), scrub_line(title)
     if answered:
-        subject = f"Re: {title} [#{ticket_id}]: our next update may take longer than usual"
+        subject = f"Re: {short_title} [#{ticket_id}]: our next update may take longer than usual"
         delay = (
             "our next update on your ticket may take longer than usual. The troubleshooting "
             "and next steps we sent you still stand."
         )
     else:
-        subject = f"Re: {title} [#{ticket_id}]: a reply may take longer than usual"
+        subject = f"Re: {short_title} [#{ticket_id}]: a reply may take longer than usual"
         delay = "our first reply may take longer than the couple of hours we aim for."
     if arrival_at is not None and arrival_at > now:
         n = hours_until(now, arrival_at)

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shared.errors import Conflict
+from shared.validation import LINE_MAX, REASON_MAX, clean_line, clean_text
 
-MAX_REASON = 2000
+MAX_REASON = REASON_MAX
 
 
 def exception_handler(exc, context):
@@ -48,6 +49,31 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class LineField(StrictCharField):
+    """One line of visible text (a title, a summary, a name): a 400 says what to fix.
+
+    The rules are `shared.validation.clean_line`, the same the pages and the services apply.
+    """
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value:
+            return value
+        try:
+            return clean_line(value, max_length=self.max_length or LINE_MAX)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
+class TextField(StrictCharField):
+    """Text on several lines, kept with its line breaks and scrubbed of what spoofs or breaks a
+    page (`shared.validation.clean_text`); the answer shows the text as it was stored."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return clean_text(value, max_length=None) if value else value
 
 
 class StrictChoiceField(serializers.ChoiceField):

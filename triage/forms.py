@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from shared import roles
+from shared.forms import LineField, TextField
 from triage import priority as engine
 from triage.models import Account, Source, Status, Ticket
 
@@ -47,7 +48,7 @@ def severity_choices(ticket: Ticket) -> list[tuple[str, str]]:
 class TriageForm(forms.Form):
     severity = forms.ChoiceField(widget=forms.RadioSelect)
     priority = forms.ChoiceField(widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = TextField(
         required=False,
         max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -76,14 +77,14 @@ class TriageForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
-    reason = forms.CharField(required=False, max_length=MAX_REASON)
+    reason = TextField(required=False, max_length=MAX_REASON, widget=forms.TextInput)
 
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody (unassign)"
     )
-    reason = forms.CharField(required=False, max_length=MAX_REASON)
+    reason = TextField(required=False, max_length=MAX_REASON, widget=forms.TextInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,13 +96,11 @@ class AssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    body = TextField(label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
     public = forms.TypedChoiceField(
         label="Kind",
         choices=[("1", "Public reply to the customer"), ("0", "Internal note (team only)")],
@@ -117,8 +116,8 @@ class ReplyForm(forms.Form):
 
 
 class TicketCreateForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(
+    title = LineField(max_length=200)
+    description = TextField(
         required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
     source = forms.ChoiceField(choices=Source.choices, initial=Source.CUSTOMER)

@@ -10,8 +10,10 @@ from rest_framework import serializers
 from shared.api import (
     MAX_REASON,
     InputSerializer,
+    LineField,
     StrictCharField,
     StrictChoiceField,
+    TextField,
     UsernameField,
 )
 from triage.models import Account, Deployment, Level, Source, Status, Ticket, TicketEvent, Tier
@@ -26,7 +28,7 @@ def _timezone_name(value: str) -> str:
 
 
 class AccountIn(InputSerializer):
-    name = StrictCharField(max_length=200)
+    name = LineField(max_length=200)
     tier = StrictChoiceField(ACCOUNT_TIERS)
     deployment = StrictChoiceField(Deployment.values)
     premium = serializers.BooleanField(default=False)
@@ -43,8 +45,8 @@ class AccountOut(serializers.ModelSerializer):
 
 
 class TicketIn(InputSerializer):
-    title = StrictCharField(max_length=200)
-    description = StrictCharField(max_length=20000, required=False, default="", allow_blank=True)
+    title = LineField(max_length=200)
+    description = TextField(max_length=20000, required=False, default="", allow_blank=True)
     source = StrictChoiceField(Source.values)
     account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(), allow_null=True, required=False, default=None
@@ -55,7 +57,7 @@ class TicketIn(InputSerializer):
 class TriageIn(InputSerializer):
     severity = StrictChoiceField(Level.values)
     priority = StrictChoiceField(Level.values)
-    reason = StrictCharField(
+    reason = TextField(
         max_length=MAX_REASON, required=False, default="", allow_blank=True, trim_whitespace=True
     )
 
@@ -63,7 +65,7 @@ class TriageIn(InputSerializer):
 class TicketPatchIn(InputSerializer):
     status = StrictChoiceField(Status.values, required=False)
     assignee = UsernameField(allow_null=True, required=False)
-    reason = StrictCharField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
+    reason = TextField(max_length=MAX_REASON, required=False, default="", allow_blank=True)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -75,11 +77,11 @@ class TicketPatchIn(InputSerializer):
 
 
 class ReasonIn(InputSerializer):
-    reason = StrictCharField(max_length=MAX_REASON)
+    reason = TextField(max_length=MAX_REASON)
 
 
 class ReplyIn(InputSerializer):
-    body = StrictCharField(max_length=20000)
+    body = TextField(max_length=20000)
     public = serializers.BooleanField(
         default=True, help_text="true: a reply to the customer; false: an internal note."
     )

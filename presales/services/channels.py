@@ -11,6 +11,7 @@ from django.utils import timezone
 from presales.models import ChannelEngagement
 from presales.selectors import reminder_hours
 from shared.errors import Conflict, invalid
+from shared.validation import LINE_MAX, clean_fields
 from triage.models import EventKind, Source, Ticket
 from triage.services import event_record
 
@@ -21,11 +22,12 @@ def channel_join(
 ) -> ChannelEngagement:
     """Record that a support engineer joined a prospect's trial channel for this ticket."""
     now = now or timezone.now()
-    channel = (channel or "").strip()
+    cleaned, problems = clean_fields({"channel": (channel, LINE_MAX)})
+    if problems:
+        raise invalid(**problems)
+    channel = cleaned["channel"]
     if not channel:
         raise invalid(channel="Name the channel you joined (e.g. #trial-acme).")
-    if len(channel) > 200:
-        raise invalid(channel="Keep the channel name to 200 characters.")
     if ticket.source != Source.PRESALES:
         raise invalid(ticket="Trial channels belong to pre-sales tickets.")
     if not ticket.is_open:

@@ -12,6 +12,7 @@ from config.celery import send_after_commit
 from presales import requirements, tasks
 from presales.models import ExceptionEvent, ExceptionStatus, PresalesException
 from shared.errors import Conflict, invalid
+from shared.validation import REASON_MAX, clean_fields
 from triage.models import Account, EventKind, Ticket
 from triage.services import event_record
 
@@ -29,9 +30,9 @@ def exception_request(
 ) -> PresalesException:
     """Ask CS leadership for an exception to the pre-sales process; leadership is emailed."""
     now = now or timezone.now()
-    reason = (reason or "").strip()
-    errors = {}
-    if not reason:
+    cleaned, errors = clean_fields({}, {"reason": (reason, REASON_MAX)})
+    reason = cleaned.get("reason", "")
+    if not reason and "reason" not in errors:
         errors["reason"] = "Say why the prospect needs an exception."
     if ends_on is None:
         errors["ends_on"] = "Give the date the exception ends."
@@ -76,7 +77,10 @@ def exception_decide(
 ) -> PresalesException:
     """Approve or deny a pending exception with a note; the CE and leadership are emailed."""
     now = now or timezone.now()
-    note = (note or "").strip()
+    cleaned, errors = clean_fields({}, {"note": (note, REASON_MAX)})
+    if errors:
+        raise invalid(**errors)
+    note = cleaned["note"]
     if not note:
         raise invalid(note="Write a note: the CE reads it with your decision.")
     exception = PresalesException.objects.select_for_update().get(pk=exception.pk)

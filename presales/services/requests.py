@@ -12,6 +12,8 @@ from django.utils import timezone
 from presales import requirements
 from presales.models import KeyDate, PresalesRequest
 from shared.errors import invalid
+from shared.text import scrub_line
+from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage.models import Account, Source, Tier
 from triage.services import account_create, ticket_create
 
@@ -43,9 +45,20 @@ def presales_request_create(
         "impact": impact,
         "sales_context": sales_context,
     }
-    errors = requirements.request_problems(values, impact_scope=impact_scope)
-    values = {k: (v or "").strip() for k, v in values.items()}
-    if account is None and not new_account_name.strip():
+    # The text as it will be stored (shared.validation): the summary and a new account's name
+    # are one line, the rest keeps its line breaks; R9's checks look at what is kept.
+    lines = {"summary": (summary, requirements.SUMMARY_MAX)}
+    if account is None:
+        lines["new_account_name"] = (new_account_name, LINE_MAX)
+    texts = {name: (value, TEXT_MAX) for name, value in values.items() if name != "summary"}
+    texts["key_dates_text"] = (key_dates_text, TEXT_MAX)
+    cleaned, errors = clean_fields(lines, texts)
+    values = {name: cleaned.get(name, value) for name, value in values.items()}
+    errors = {**errors, **requirements.request_problems(values, impact_scope=impact_scope)}
+    new_account_name = cleaned.get("new_account_name", "")
+    # Labels the API reads out of free text are made one line rather than refused.
+    key_dates = [(d, scrub_line(label or "", LINE_MAX) or "key date") for d, label in key_dates]
+    if account is None and not new_account_name and "new_account_name" not in errors:
         errors["account"] = "Pick the prospect's account, or name a new one."
     if account is not None and (
         problem := requirements.prospect_problem(account.name, account.tier)
@@ -58,7 +71,7 @@ def presales_request_create(
         raise invalid(**errors)
     if account is None:
         account = account_create(
-            name=new_account_name.strip(),
+            name=new_account_name,
             tier=Tier.PRESALES,
             deployment=new_account_deployment or "cloud",
         )
@@ -67,7 +80,7 @@ def presales_request_create(
         requested_by=by,
         impact_scope=impact_scope,
         design_doc_links=links,
-        key_dates_text=(key_dates_text or "").strip(),
+        key_dates_text=cleaned.get("key_dates_text", ""),
         created_at=now,
         **values,
     )
@@ -91,9 +104,6 @@ def presales_request_create(
     request.ticket = ticket
     request.save()
     KeyDate.objects.bulk_create(
-        [
-            KeyDate(request=request, date=d, label=(label or "key date")[:200])
-            for d, label in key_dates
-        ]
+        [KeyDate(request=request, date=d, label=label) for d, label in key_dates]
     )
     return request

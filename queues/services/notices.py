@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -24,6 +24,8 @@ from queues.models import LoadEpisode, Notice, NoticeStatus, NoticeSwitch
 from queues.selectors import WAITS_ON_US, current_episode, notices_open, staffing_at
 from shared import roles
 from shared.errors import invalid
+from shared.mail import SUBJECT_MAX, header_text, mail_send
+from shared.validation import REASON_MAX, clean_fields
 from triage.models import EventKind, Ticket
 from triage.services import event_record
 
@@ -185,13 +187,13 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
         for notice in notices.iterator(chunk_size=NOTICE_BATCH):
             _render(notice, now=now, fallback=fallback)
             try:
-                EmailMessage(
+                mail_send(
                     subject=notice.subject,
                     body=notice.body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     to=[notice.recipient],
                     connection=mail,
-                ).send()
+                )
             except Exception as exc:  # noqa: BLE001 - any mail failure is recorded and retried
                 failed += 1
                 _delivery_failed(notice, exc, now)
@@ -219,7 +221,8 @@ def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
         zone_name=account.timezone if account else "",
         answered=ticket.first_response_at is not None,
     )
-    notice.subject, notice.body = text.subject[:200], text.body
+    # Stored as sent: the subject as one header line (shared.mail), whatever the title holds.
+    notice.subject, notice.body = header_text(text.subject, SUBJECT_MAX), text.body
     notice.recipient = notice_rules.notice_recipient(
         source=ticket.source,
         contact=account.contact_email if account else "",
@@ -316,7 +319,10 @@ def notices_set_paused(
     """Pause or resume proactive notices; every change is kept with who, when and why."""
     if not roles.has_role(by, roles.LEADERSHIP):
         raise invalid(paused="Only leadership can pause or resume notices.")
-    reason = (reason or "").strip()
+    cleaned, errors = clean_fields({}, {"reason": (reason, REASON_MAX)})
+    if errors:
+        raise invalid(**errors)
+    reason = cleaned["reason"]
     if not reason:
         raise invalid(reason="Say why: the change is audited.")
     return NoticeSwitch.objects.create(

@@ -14,6 +14,7 @@ from queues.models import Absence, Region, StaffProfile
 from shared import roles
 from shared.errors import invalid
 from shared.hours import parse_spans, spans_to_rows
+from shared.validation import clean_fields
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +82,16 @@ def absence_add(
 ) -> Absence:
     """Record that an engineer is out of office in [start, end)."""
     _check_support(user)
+    cleaned, errors = clean_fields({"reason": (reason, 200)})
     if end <= start:
-        raise invalid(end="The absence must end after it starts.")
+        errors["end"] = "The absence must end after it starts."
+    if errors:
+        raise invalid(**errors)
     return Absence.objects.create(
         user=user,
         start=start,
         end=end,
-        reason=reason.strip()[:200],
+        reason=cleaned["reason"],
         created_by=by,
         created_at=now or timezone.now(),
     )

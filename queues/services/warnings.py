@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from queues import rota
 from queues.selectors import staffing_at
 from shared import roles
+from shared.mail import mail_send
 from triage.models import ClockKind, EventKind, SlaClock, Ticket
 from triage.selectors.sla import BREACH, clocks_to_warn
 from triage.services import event_record
@@ -93,7 +93,7 @@ def sla_clock_warn(*, clock_id: int, level: str, now: datetime | None = None) ->
     )
     emails = [u.email for u in recipients if u.email]
     if emails:
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False))
+        transaction.on_commit(lambda: mail_send(subject=subject, body=body, to=emails))
     return True
 
 

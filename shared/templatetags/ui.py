@@ -1,14 +1,17 @@
-"""Small presentation helpers for the support pages: badges, countdowns, short durations."""
+"""Small presentation helpers for the support pages: badges, countdowns, short durations, and
+the filters that show text people and other systems wrote (`user_text` and its kin)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 
 from shared import roles
+from shared.text import reveal_line, reveal_text
+from shared.validation import is_http_url
 
 register = template.Library()
 
@@ -90,3 +93,58 @@ def user_roles(user):
 @register.filter
 def has_role(user, role: str) -> bool:
     return roles.has_role(user, role)
+
+
+# --- Text from outside (issue 15) --------------------------------------------------------------
+# Titles, names, usernames, summaries, replies: escaped as every template variable is, isolated
+# from the text around them (<bdi>: right-to-left text cannot reorder a "#12 ·" next to it), and
+# with what `shared.text` refuses shown as U+FFFD, so text stored before those rules cannot
+# reorder or hide anything either. Use `user_plain` where markup cannot go (<title>, attributes).
+
+
+@register.filter
+def user_text(value) -> str:
+    """Show one line someone wrote: `{{ ticket.title|user_text }}`."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", reveal_line(str(value)))
+
+
+@register.filter
+def user_lines(value) -> str:
+    """Show text on several lines, its line breaks as <br>: `{{ e.reason|user_lines }}`."""
+    if value is None or value == "":
+        return ""
+    lines = reveal_text(str(value)).split("\n")
+    inner = mark_safe("<br>".join(conditional_escape(line) for line in lines))  # noqa: S308
+    return format_html("<bdi>{}</bdi>", inner)
+
+
+@register.filter
+def user_paragraphs(value) -> str:
+    """Show a description or reply as paragraphs, each in its own direction: as `linebreaks`."""
+    if value is None or value == "":
+        return ""
+    html = linebreaks(reveal_text(str(value)), autoescape=True)
+    # The text is escaped, so every "<p>" here is one linebreaks wrote.
+    return mark_safe(html.replace("<p>", '<p dir="auto">'))  # noqa: S308
+
+
+@register.filter
+def user_plain(value) -> str:
+    """Return one line someone wrote as plain text, for <title> and attributes (escaped there)."""
+    return "" if value is None else reveal_line(str(value))
+
+
+@register.filter
+def user_link(value) -> str:
+    """Show a link someone gave: an http(s) link opens without passing on who we are or ranking
+    it (rel="noopener noreferrer nofollow"); anything else is shown as text, never as a link."""
+    if not value:
+        return ""
+    text = str(value)
+    if not is_http_url(text):
+        return user_text(text)
+    return format_html(
+        '<a href="{}" rel="noopener noreferrer nofollow"><bdi>{}</bdi></a>', text, text
+    )

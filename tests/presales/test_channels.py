@@ -94,7 +94,7 @@ def test_queue_page_reminds_the_engineer_to_leave(sam, request_ticket):
         assert "Trial channels to leave" not in browser(sam).get("/").content.decode()
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
         page = browser(sam).get("/").content.decode()
-    assert "Trial channels to leave" in page and "I left #trial-acme" in page
+    assert "Trial channels to leave" in page and "I left <bdi>#trial-acme</bdi>" in page
 
 
 def test_leave_button_records_leaving(sam, request_ticket):

@@ -53,6 +53,9 @@ def _plan_sql(sql, params) -> str:
 def test_number_one_query_is_an_index_scan_without_sort(postgres):
     _backlog(5000)
     with connection.cursor() as cursor:
+        # Earlier tests' rolled-back rows leave dead entries in the partial indexes, and that
+        # bloat can tip the planner between two equally cheap ones: rebuild them first.
+        cursor.execute("REINDEX TABLE triage_ticket")
         cursor.execute("ANALYZE triage_ticket")
     plan = _plan(number_one_candidates()[:1])
     assert "ticket_unclaimed_rank" in plan, plan

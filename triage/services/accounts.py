@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from shared.errors import invalid
+from shared.validation import LINE_MAX, clean_line
 from triage.models import Account, Tier
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,11 @@ def account_create(
     timezone_name: str = "",
     contact_email: str = "",
 ) -> Account:
-    """Create a customer or prospect account."""
+    """Create a customer or prospect account; its name is one line of visible text."""
+    try:
+        name = clean_line(name, max_length=LINE_MAX)
+    except ValidationError as error:
+        raise invalid(name=error.messages[0]) from None
     if tier == Tier.INTERNAL:
         raise invalid(tier="Internal work has no account; file it with source 'internal'.")
     if Account.objects.filter(name__iexact=name).exists():

@@ -9,11 +9,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shared.errors import Conflict, invalid
+from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage import hooks, priority
 from triage.models import Account, EventKind, Status, Ticket, TicketEvent
 from triage.selectors.sla import SlaBook
 from triage.services.ranking import ticket_refresh_rank, ticket_save
 from triage.services.timeline import event_record
+
+
+def ticket_text(title: str, description: str = "") -> tuple[str, str]:
+    """Return a ticket's title and description as stored, or raise with a message per field.
+
+    A title is one line of visible text (shared.text); a description keeps its line breaks and
+    loses what spoofs a page. Mail, imports and the API all come through here.
+    """
+    cleaned, problems = clean_fields(
+        {"title": (title, LINE_MAX)}, {"description": (description, TEXT_MAX)}
+    )
+    if problems:
+        raise invalid(**problems)
+    return cleaned["title"], cleaned["description"]
 
 
 def _tier_for(source: str, account: Account | None) -> str:
@@ -39,6 +54,7 @@ def ticket_create(
 ) -> Ticket:
     """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
     now = now or timezone.now()
+    title, description = ticket_text(title, description)
     tier = _tier_for(source, account)
     ticket = Ticket(
         title=title,
@@ -77,6 +93,9 @@ def ticket_create_once(*, request_key: str, by: User, **fields) -> tuple[Ticket,
     after the commit) retries with the same Idempotency-Key and gets the ticket it filed, not a
     second one. The same key with different content is a client bug: Conflict (409).
     """
+    fields["title"], fields["description"] = ticket_text(
+        fields["title"], fields.get("description", "")
+    )
     existing = ticket_filed_with(request_key=request_key, by=by)
     if existing is None:
         try:
@@ -123,12 +142,13 @@ def ticket_bulk_create(
     """
     tickets = []
     for row in rows:
+        title, description = ticket_text(row["title"], row.get("description", ""))
         tier = _tier_for(row["source"], row.get("account"))
         severity = row.get("severity", "")
         created = row["created_at"]
         ticket = Ticket(
-            title=row["title"],
-            description=row.get("description", ""),
+            title=title,
+            description=description,
             source=row["source"],
             account=row.get("account"),
             tier=tier,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from shared.errors import Conflict, invalid
+from shared.validation import clean_text
 from triage.models import EventKind, Status, Ticket, TicketEvent
 from triage.services.ranking import locked, ticket_save
 from triage.services.timeline import event_record
@@ -28,7 +30,10 @@ def ticket_reply(
     # Only the engineer knows whether a reply sums up troubleshooting and next steps: they tick
     # it. An acknowledgement ("we're on it") is a reply too, but it does not stop the clock.
     now = now or timezone.now()
-    body = (body or "").strip()
+    try:
+        body = clean_text(body)
+    except ValidationError as error:
+        raise invalid(body=error.messages[0]) from None
     if not body:
         raise invalid(body="Write the reply or note first.")
     if first_response and not public:

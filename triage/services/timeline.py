@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 
+from shared.text import scrub_line, scrub_text
 from triage.models import Ticket, TicketEvent
 
 
@@ -20,14 +21,18 @@ def event_record(
     reason: str = "",
     body: str = "",
 ) -> TicketEvent:
-    """Add one line to the ticket's timeline."""
+    """Add one line to the ticket's timeline.
+
+    Its text is made inert here too, whoever calls (pages, the API, mail, commands): values on
+    one line, reasons and bodies without controls or direction overrides (shared.text).
+    """
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=by,
         at=now,
-        from_value=from_value[:200],
-        to_value=to_value[:200],
-        reason=reason,
-        body=body,
+        from_value=scrub_line(from_value)[:200],
+        to_value=scrub_line(to_value)[:200],
+        reason=scrub_text(reason),
+        body=scrub_text(body),
     )

@@ -1,9 +1,12 @@
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from shared.roles import ROLES, ensure_groups
+from shared.validation import clean_line
 
 
 class Command(BaseCommand):
@@ -19,6 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, name, role, password, token, **options):
         if not name.strip() or len(name) > 150:
             raise CommandError("NAME must be 1 to 150 characters.")
+        # Usernames show on every page and in mail: one line of letters, digits and @.+-_, as
+        # Django's own sign-up form allows, and nothing invisible (shared.text).
+        try:
+            clean_line(name, max_length=150)
+            UnicodeUsernameValidator()(name)
+        except ValidationError as error:
+            raise CommandError(f"NAME: {' '.join(error.messages)}") from None
         ensure_groups()
         user, created = User.objects.get_or_create(username=name)
         if password:
