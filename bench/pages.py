@@ -91,6 +91,15 @@ def ids_at_positions(positions: list[int]) -> dict[int, int]:
     return {p: ranked.values_list("id", flat=True)[p - 1] for p in positions}
 
 
+def evaluate_load() -> None:
+    """Store the load evaluation the banner shows, as Celery beat's task does every minute (the
+    stored row only: no notices are decided for the benchmark's tickets)."""
+    from queues.selectors import queue_health
+    from queues.services.load import load_store
+
+    load_store(queue_health())
+
+
 def vacuum() -> None:
     from django.db import connection
 
@@ -238,12 +247,13 @@ def main() -> int:
     from django.db import connection
 
     from bench.queue import build
-    from triage.selectors import queue_number_one
     from triage.models import OPEN, Ticket
+    from triage.selectors import queue_number_one
 
     started = datetime.now(UTC)
     print(f"building {args.tickets:,} open tickets ...", flush=True)
     build(args.tickets)
+    evaluate_load()
     password, token = make_user()
     user_id = User.objects.get(username=USERNAME).pk
     positions = [p for p in POSITIONS if p <= args.tickets]

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, the user's roles, then one query for the page of tickets (with its relations)
 # and, when filtered, one for the rows' places in the whole queue. The full page adds one per
-# panel (pre-sales key dates; the load banner: staff + absences, level rules, ticket counts,
-# the notice switch); the htmx refresh re-renders only the rows.
+# panel (pre-sales key dates; the load banner: the stored evaluation and the notice switch,
+# no count of open tickets since issue 14); the htmx refresh re-renders only the rows.
 QUEUE_ROWS_QUERIES = 4
-PANEL_QUERIES = 1 + 5
+PANEL_QUERIES = 1 + 2
 QUEUE_PAGE_QUERIES = QUEUE_ROWS_QUERIES + PANEL_QUERIES
 FILTERED_QUEUE_PAGE_QUERIES = QUEUE_PAGE_QUERIES + 1
 
