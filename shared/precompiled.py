@@ -112,7 +112,8 @@ class Precompiled(Generic[M]):
             i: name
             for name, placeholder in placeholders.items()
             for i, p in enumerate(params)
-            if type(p) is type(placeholder) and p == placeholder
+            # isinstance: an integer may come back wrapped (psycopg's Int4 from a Value()).
+            if isinstance(p, type(placeholder)) and p == placeholder
         }
         if set(named.values()) != set(self._params):
             raise ValueError(f"each of {list(self._params)} must reach the SQL unchanged")

@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from queues.services import queue_claim
 from tests.factories import AccountFactory, UserFactory
@@ -12,11 +13,15 @@ from triage import services
 from triage.models import EventKind, Ticket, TicketEvent
 from triage.selectors import sla_book
 from triage.selectors.ranked import (
+    _ABOVE,
     _AHEAD,
     _NUMBER_ONE,
     number_one_candidates,
     open_queue,
+    position_of,
+    positions_of,
     queue_number_one,
+    ticket_above,
     unclaimed_queue,
 )
 
@@ -124,3 +129,51 @@ def test_concurrent_claimers_never_share_skip_or_reorder_tickets(postgres, trans
     assert TicketEvent.objects.filter(kind=EventKind.ASSIGNEE).count() == total
     assert Ticket.objects.filter(assignee__isnull=True).count() == 0
     assert queue_number_one() is None
+
+
+def _vacuum() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE triage_ticket")
+
+
+def _explain_analyze(sql, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_ranked_just_above_at_a_deep_place_reads_one_index_entry(postgres, transactional_db):
+    """Issue 14: the ticket page's "ranked just above" starts a backward scan of the open-rank
+    index at the ticket's own place, so at place 4,500 of 5,000 it reads one entry; it used to
+    start at the end of the queue and discard every ticket below (98,553 at 100,000)."""
+    _backlog(5000)
+    _vacuum()
+    order = list(open_queue().values_list("id", "rank_key")[:4500])
+    pk, rank_key = order[-1]
+    plan = _explain_analyze(*_ABOVE.sql(rank_key=rank_key, pk=pk))
+    assert "Index Scan Backward using ticket_open_rank" in plan, plan
+    assert "Index Cond: (ROW((rank_key)::text, id) < ROW(" in plan, plan
+    assert "Rows Removed" not in plan and "Sort" not in plan and "Seq Scan" not in plan, plan
+    assert "(actual rows=1 loops=1)" in plan.splitlines()[1], plan
+    assert ticket_above(Ticket.objects.get(pk=pk)).pk == order[-2][0]
+
+
+def test_deep_places_are_counted_on_the_rank_index_not_the_table(postgres, transactional_db):
+    """A place half-way down or deeper is an index-only count bounded by the row value, never a
+    sequential scan of the table; the filtered page's places too (one statement)."""
+    _backlog(5000)
+    _vacuum()
+    order = list(open_queue())
+    for place in (2500, 4900):
+        ticket = order[place - 1]
+        plan = _explain_analyze(*_AHEAD.sql(rank_key=ticket.rank_key, pk=ticket.pk))
+        assert "Index Only Scan using ticket_open_rank" in plan, plan
+        assert "Seq Scan" not in plan and "Rows Removed" not in plan, plan
+        assert position_of(ticket) == place
+    page = order[2500:4900:48]
+    with CaptureQueriesContext(connection) as ctx:
+        positions = positions_of(page)
+    assert positions == {t.pk: 2501 + 48 * i for i, t in enumerate(page)}
+    assert len(ctx.captured_queries) == 1
+    plan = _explain_analyze(ctx.captured_queries[0]["sql"], None)
+    assert plan.count("using ticket_open_rank") == 2 and "Seq Scan" not in plan, plan

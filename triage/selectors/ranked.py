@@ -8,19 +8,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
+    Field,
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from shared.precompiled import Precompiled
 from triage.models import OPEN, Ticket
@@ -50,15 +52,50 @@ def number_one_candidates() -> QuerySet[Ticket]:
     return Ticket.objects.filter(OPEN, assignee__isnull=True).order_by("rank_key", "id")
 
 
-def ranked_above(rank_key, pk) -> Q:
-    """Tickets that rank above (rank_key, pk): values, or OuterRefs in a subquery. The leading
-    `rank_key <= …` is logically redundant: it bounds PostgreSQL's scan of a rank index."""
-    return Q(rank_key__lte=rank_key) & (Q(rank_key__lt=rank_key) | Q(id__lt=pk))
+class _Row(Func):
+    """A row value, `(a, b)`, for a row-value comparison."""
+
+    function = ""
+    output_field = Field()
+
+
+def _value(value):
+    return value if hasattr(value, "resolve_expression") else Value(value)
+
+
+def _rank_row() -> _Row:
+    """The rank order (R4): the stored rank key, then the id."""
+    return _Row(F("rank_key"), F("id"))
+
+
+def ranked_above(rank_key, pk) -> LessThan:
+    """Tickets that rank above (rank_key, pk): values, or OuterRefs in a subquery.
+
+    One row-value comparison, `(rank_key, id) < (%s, %s)`: PostgreSQL bounds a scan of a rank
+    index with it exactly (an index condition, nothing left to filter), and estimates its rows
+    better than the equivalent `rank_key <= … AND (rank_key < … OR id < …)`.
+    """
+    return LessThan(_rank_row(), _Row(_value(rank_key), _value(pk)))
+
+
+def _not_ranked_above(rank_key, pk) -> GreaterThanOrEqual:
+    """`ranked_above`'s complement, as a lower bound of an index scan (PostgreSQL does not turn
+    `NOT (a < b)` into `a >= b`, so `exclude(ranked_above(...))` would scan from the top)."""
+    return GreaterThanOrEqual(_rank_row(), _Row(_value(rank_key), _value(pk)))
 
 
 def _count(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """One row, one column: how many tickets (COUNT without GROUP BY, usable as a subquery)."""
     return tickets.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+
+
+def _count_all(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`COUNT(*)`: an index-only scan of a rank index counts without reading a column."""
+    return (
+        tickets.order_by()
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("n")
+    )
 
 
 def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
@@ -78,7 +115,17 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
 # GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
-    lambda rank_key, pk: _count(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+    lambda rank_key, pk: _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+    rank_key=str,
+    pk=int,
+)
+# The open ticket ranked just above one (the ticket page's "why below"), compiled once.
+_ABOVE = Precompiled(
+    lambda rank_key, pk: (
+        Ticket.objects.filter(OPEN)
+        .filter(ranked_above(rank_key, pk))
+        .order_by("-rank_key", "-id")[:1]
+    ),
     rank_key=str,
     pk=int,
 )
@@ -107,43 +154,49 @@ def position_of(ticket: Ticket) -> int | None:
 def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     """Return open tickets' places in the open queue, in one query whatever their number.
 
-    One pass over the open tickets ranked above the last of them puts each in a bucket: the
-    first of the given tickets it ranks above. A CASE stops at its first true branch, so a
-    deep page costs about one comparison per ticket ahead, not one per ticket per row.
+    One statement, two parts: an index-only count of the open tickets ranked above the first
+    of them, then one pass over the span from the first to the last, putting each ticket in a
+    bucket: the first of the given tickets it ranks above. A CASE stops at its first true
+    branch, so the span costs about one comparison per ticket in it, not one per ticket per row.
     """
     ordered = sorted((t for t in tickets if t.is_open), key=lambda t: (t.rank_key, t.pk))
     if not ordered:
         return {}
-    last = ordered[-1]
-    bucket = Case(
-        *[When(ranked_above(t.rank_key, t.pk), then=Value(i)) for i, t in enumerate(ordered)],
-        output_field=IntegerField(),
-    )
-    counts = dict(
-        Ticket.objects.filter(OPEN)
-        .filter(ranked_above(last.rank_key, last.pk))
-        .order_by()
-        .annotate(bucket=bucket)
-        .values_list("bucket")
-        .annotate(n=Count("id"))
-    )
-    positions, ahead = {}, 0
+    first, last = ordered[0], ordered[-1]
+    ahead = _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(first.rank_key, first.pk)))
+    ahead_sql, params = ahead.query.sql_with_params()
+    sql, params = f"SELECT 0, ({ahead_sql})", list(params)
+    if len(ordered) > 1:
+        later = [When(ranked_above(t.rank_key, t.pk), then=Value(i)) for i, t in enumerate(ordered)]
+        bucket = Case(*later[1:], output_field=IntegerField())
+        span = (
+            Ticket.objects.filter(OPEN)
+            .filter(_not_ranked_above(first.rank_key, first.pk))
+            .filter(ranked_above(last.rank_key, last.pk))
+            .order_by()
+            .annotate(bucket=bucket)
+            .values_list("bucket")
+            .annotate(n=Count("id"))
+        )
+        span_sql, span_params = span.query.sql_with_params()
+        sql, params = f"{sql} UNION ALL {span_sql}", [*params, *span_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    positions, ahead_count = {}, 0
     for i, ticket in enumerate(ordered):
-        ahead += counts.get(i, 0)
-        positions[ticket.pk] = ahead + 1
+        ahead_count += counts.get(i, 0)
+        positions[ticket.pk] = ahead_count + 1
     return positions
 
 
 def ticket_above(ticket: Ticket) -> Ticket | None:
-    """Return the open ticket ranked just above this one (the partial rank index serves it)."""
+    """Return the open ticket ranked just above this one: a backward scan of the partial rank
+    index from the ticket's own place (one index entry read, at any depth)."""
     if not ticket.is_open:
         return None
-    return (
-        Ticket.objects.filter(OPEN)
-        .filter(ranked_above(ticket.rank_key, ticket.pk))
-        .order_by("-rank_key", "-id")
-        .first()
-    )
+    rows = _ABOVE.rows(rank_key=ticket.rank_key, pk=ticket.pk)
+    return rows[0] if rows else None
 
 
 @dataclass(frozen=True)
