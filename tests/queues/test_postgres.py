@@ -21,6 +21,7 @@ from triage.selectors.ranked import (
     position_of,
     positions_of,
     queue_number_one,
+    queue_page,
     ticket_above,
     unclaimed_queue,
 )
@@ -177,3 +178,27 @@ def test_deep_places_are_counted_on_the_rank_index_not_the_table(postgres, trans
     assert len(ctx.captured_queries) == 1
     plan = _explain_analyze(ctx.captured_queries[0]["sql"], None)
     assert plan.count("using ticket_open_rank") == 2 and "Seq Scan" not in plan, plan
+
+
+def test_filtered_queue_pages_read_an_index_in_rank_order(postgres):
+    """Issue 14: a page filtered by priority, tier or both starts at its first match (an index
+    per filter, in rank order), instead of walking the rank index from the top past every
+    ticket that does not match."""
+    _backlog(3000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE triage_ticket")
+    for filters, index in (
+        ({"priority": "p1", "tier": "team"}, "ticket_open_priority_tier"),
+        ({"priority": "p2"}, "ticket_open_priority"),
+        ({"tier": "free"}, "ticket_open_tier"),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            page = queue_page(limit=50, sla_clock=True, **filters)
+        assert page.rows and all(
+            getattr(t, k) == v for _, t in page.rows for k, v in filters.items()
+        )
+        plan = _plan_sql(ctx.captured_queries[0]["sql"], None)
+        assert f"Index Scan using {index} on triage_ticket" in plan, plan
+        assert "Seq Scan on triage_ticket" not in plan and "Sort Key: triage_ticket" not in plan, (
+            plan
+        )
