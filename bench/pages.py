@@ -201,7 +201,7 @@ def count_queries(endpoints: list[Endpoint], token: str) -> None:
     api = Client(SERVER_NAME="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token}")
     pages = Client(SERVER_NAME="127.0.0.1")
     pages.force_login(
-        User.objects.get(username=USERNAME), backend="django.contrib.auth.backends.ModelBackend"
+        User.objects.get(username=USERNAME), backend="shared.authentication.RolesModelBackend"
     )
     try:
         for endpoint in endpoints:

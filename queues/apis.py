@@ -55,7 +55,12 @@ class QueueApi(APIView):
         limit, offset = page_params(request)
         params = QueueParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        page = queue_page(limit=limit, offset=offset, assigned=params.validated_data["assigned"])
+        page = queue_page(
+            limit=limit,
+            offset=offset,
+            assigned=params.validated_data["assigned"],
+            accounts=False,  # the API shows the account's id
+        )
         positions = {t.pk: position for position, t in page.rows}
         entries = [{"position": position, "ticket": t} for position, t in page.rows]
         return Response(

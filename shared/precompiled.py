@@ -22,9 +22,10 @@ M = TypeVar("M", bound=Model)
 
 def _placeholders(names: dict[str, type]) -> dict[str, str | int]:
     """A value per parameter that no real call sends: text with NUL (PostgreSQL refuses NUL in
-    text), integers far below any id."""
+    text), integers far below any id (yet in a 32-bit id's range: Django refuses to compare an
+    AutoField with a value outside it)."""
     return {
-        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**62) - i
+        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**31) + i
         for i, (name, kind) in enumerate(names.items())
     }
 

@@ -161,8 +161,8 @@ def test_the_load_banner_shows_the_last_evaluation_and_when_it_was_taken(
         services.load_evaluate()
         quiet = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
         _tickets(40, MONDAY_10)
-        # session, user, roles; the stored evaluation, the notice switch: no ticket is counted
-        with django_assert_num_queries(5):
+        # session, user with roles; the stored evaluation, the notice switch: no ticket counted
+        with django_assert_num_queries(4):
             still = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
     with time_machine.travel(MONDAY_10 + timedelta(minutes=1), tick=False):
         services.load_evaluate()

@@ -9,11 +9,12 @@ from tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the user's roles, then one query for the page of tickets (with its relations)
+# Session, the user with their roles (one query since issue 14: shared.authentication's
+# RolesModelBackend), then one query for the page of tickets (with its relations)
 # and, when filtered, one for the rows' places in the whole queue. The full page adds one per
 # panel (pre-sales key dates; the load banner: the stored evaluation and the notice switch,
 # no count of open tickets since issue 14); the htmx refresh re-renders only the rows.
-QUEUE_ROWS_QUERIES = 4
+QUEUE_ROWS_QUERIES = 3
 PANEL_QUERIES = 1 + 2
 QUEUE_PAGE_QUERIES = QUEUE_ROWS_QUERIES + PANEL_QUERIES
 FILTERED_QUEUE_PAGE_QUERIES = QUEUE_PAGE_QUERIES + 1

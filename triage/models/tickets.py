@@ -122,7 +122,9 @@ class Ticket(models.Model):
             models.Index(
                 fields=["priority", "rank_key", "id"], condition=OPEN, name="ticket_open_priority"
             ),
-            models.Index(fields=["tier", "rank_key", "id"], condition=OPEN, name="ticket_open_tier"),
+            models.Index(
+                fields=["tier", "rank_key", "id"], condition=OPEN, name="ticket_open_tier"
+            ),
             models.Index(
                 fields=["priority", "tier", "rank_key", "id"],
                 condition=OPEN,

@@ -220,14 +220,19 @@ def queue_page(
     assigned: bool | None = None,
     assignee=None,
     sla_clock: bool = False,
+    accounts: bool = True,
 ) -> QueuePage:
     """Return a page of the open queue in rank order, each ticket with its place in the queue.
 
     One row past the page says whether there is a next page, without counting the queue. On
     the unfiltered queue a row's place is its offset; with a filter, places come from one
-    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling.
+    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling;
+    without `accounts` the account is left unread (the API shows its id: a third fewer rows
+    to build).
     """
     tickets = open_queue()
+    if not accounts:
+        tickets = tickets.select_related(None).select_related("assignee", "pinned_by")
     if sla_clock:
         tickets = with_sla_clock(tickets)
     filtered = False
