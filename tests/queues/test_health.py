@@ -134,16 +134,16 @@ def test_beat_evaluates_the_load_every_minute_and_sweeps_the_outbox(settings, ro
     assert LoadEpisode.objects.filter(is_open=True).count() == 1
 
 
-def test_load_banner_reads_the_stored_evaluation_in_two_queries_whatever_the_queue(
+def test_load_banner_reads_the_stored_evaluation_in_one_query_whatever_the_queue(
     django_assert_num_queries, rota
 ):
-    """Issue 14: the banner counts no tickets; it reads the last evaluation and the switch."""
+    """Issue 14: the banner counts no tickets; it reads the last evaluation with the switch."""
     from queues.selectors import load_banner
 
     services.load_evaluate(now=MONDAY_10)
     for n in (5, 40):
         _tickets(n, MONDAY_10)
-        with django_assert_num_queries(2):  # the stored evaluation, the pause switch
+        with django_assert_num_queries(1):  # the stored evaluation, with the pause switch
             banner = load_banner(now=MONDAY_10)
         assert banner["load"].contingency and banner["load"].evaluated_at == MONDAY_10
 
@@ -161,8 +161,8 @@ def test_the_load_banner_shows_the_last_evaluation_and_when_it_was_taken(
         services.load_evaluate()
         quiet = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
         _tickets(40, MONDAY_10)
-        # session, user with roles; the stored evaluation, the notice switch: no ticket counted
-        with django_assert_num_queries(4):
+        # session, user with roles; the stored evaluation with the notice switch: no count
+        with django_assert_num_queries(3):
             still = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
     with time_machine.travel(MONDAY_10 + timedelta(minutes=1), tick=False):
         services.load_evaluate()
@@ -183,3 +183,17 @@ def test_the_load_banner_says_when_its_evaluation_is_older_than_expected(rota):
     services.load_evaluate(now=MONDAY_10)
     assert not load_banner(now=MONDAY_10 + timedelta(minutes=5))["stale"]
     assert load_banner(now=MONDAY_10 + timedelta(minutes=6))["stale"]
+
+
+def test_the_load_banner_says_notices_are_paused_before_and_after_the_first_evaluation(
+    rota, lee_leadership
+):
+    from queues.selectors import load_banner
+    from queues.services import notices_set_paused
+
+    notices_set_paused(paused=True, reason="mail provider incident", by=lee_leadership)
+    assert load_banner()["load_paused"] == {"reason": "mail provider incident", "by": "lee"}
+    services.load_evaluate(now=MONDAY_10)
+    assert load_banner()["load_paused"] == {"reason": "mail provider incident", "by": "lee"}
+    notices_set_paused(paused=False, reason="fixed", by=lee_leadership)
+    assert load_banner()["load_paused"] is None

@@ -134,11 +134,18 @@ def _api_page(assigned: bool | None) -> Precompiled:
 
 # GET /queue/ (all, claimed, unclaimed): a page of the open queue, compiled once each.
 _API_PAGES = {assigned: _api_page(assigned) for assigned in (None, False, True)}
-# The open ticket ranked just above one (the ticket page's "why below"), compiled once.
+# The open ticket ranked just above one (the ticket page's "why below"), with the count of all
+# open tickets ranked above that one: the ticket's place and its neighbour in one round trip.
 _ABOVE = Precompiled(
     lambda rank_key, pk: (
         Ticket.objects.filter(OPEN)
         .filter(ranked_above(rank_key, pk))
+        .annotate(
+            ahead=Subquery(
+                _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("-rank_key", "-id")[:1]
     ),
     rank_key=str,
@@ -220,13 +227,22 @@ def _ranked_above_sql() -> str:
     return sql
 
 
-def ticket_above(ticket: Ticket) -> Ticket | None:
-    """Return the open ticket ranked just above this one: a backward scan of the partial rank
-    index from the ticket's own place (one index entry read, at any depth)."""
+def place_and_above(ticket: Ticket) -> tuple[int | None, Ticket | None]:
+    """Return the ticket's place in the open queue and the open ticket ranked just above it
+    (None, None once it is closed), in one statement: a backward scan of the partial rank index
+    from the ticket's own place (one entry read, at any depth) and an index-only count."""
     if not ticket.is_open:
-        return None
+        return None, None
     rows = _ABOVE.rows(rank_key=ticket.rank_key, pk=ticket.pk)
-    return rows[0] if rows else None
+    if not rows:
+        return 1, None
+    above = rows[0]
+    return above.ahead + 1, above
+
+
+def ticket_above(ticket: Ticket) -> Ticket | None:
+    """Return the open ticket ranked just above this one, or None."""
+    return place_and_above(ticket)[1]
 
 
 @dataclass(frozen=True)
