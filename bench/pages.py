@@ -9,7 +9,9 @@
 What one run does:
 1. Empties the tickets and files N open ones with bench/queue.py's COPY path (the same rank
    code as the app; a fixed mix of tiers, severities and priorities, and a fixed clock), so a
-   second run measures the same state. One support user signs in to the pages and has a token.
+   second run measures the same state. Stores the load evaluation the queue page's banner
+   shows, as Celery beat's `evaluate_load` does every minute (the row only: no notices are
+   decided). One support user signs in to the pages and has a token.
 2. Starts gunicorn with production settings (persistent database connections, throttles off)
    and `bench._pages_settings`, which adds one URL to the app's own: the ceiling, a minimal
    DRF view that retrieves one row behind the API's authentication (bench/_pages_urls.py).
@@ -304,6 +306,7 @@ def main() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
         connection.close()
     ceiling_end.queries = ceiling.queries
+    load_after = os.getloadavg()
 
     rows = [*endpoints, claimed, ceiling_end]
     c = ceiling.result.rate
@@ -313,7 +316,8 @@ def main() -> int:
         f" wrk -t{min(2, args.connections)} -c{args.connections} -d{args.seconds}s per URL"
         f" (after {WARM_SECONDS} s warm-up), production settings, PostgreSQL;"
         f" started {started:%Y-%m-%d %H:%M} UTC, load average before wrk"
-        f" {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+        f" {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, after"
+        f" {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}"
     )
     print(f"  ratios are req/s over the first ceiling ({c:,.1f} req/s); the ceiling measured"
           f" again at the end differs by {drift:+.1f}%")  # fmt: skip
