@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,23 @@ def wrk(url: str, header: str, *, seconds: int, connections: int, workdir: Path)
     return parse_wrk(out)
 
 
+def combine(runs: list[WrkResult]) -> WrkResult:
+    """One URL's rounds as one result: requests and seconds add up (req/s over all rounds),
+    statuses and errors too; p50 and p99 are the medians of the rounds' own."""
+    out = WrkResult()
+    for r in runs:
+        out.requests += r.requests
+        out.seconds += r.seconds
+        out.socket_errors += r.socket_errors
+        out.timeouts += r.timeouts
+        for code, n in r.statuses.items():
+            out.statuses[code] = out.statuses.get(code, 0) + n
+    out.p50 = statistics.median(r.p50 for r in runs)
+    out.p99 = statistics.median(r.p99 for r in runs)
+    out.max = max(r.max for r in runs)
+    return out
+
+
 def table(endpoints: list[Endpoint], ceiling: float) -> list[str]:
     head = ("endpoint", "req/s", "p50 ms", "p99 ms", "x ceiling", "SQL/req", "errors")
     rows = []
@@ -153,11 +171,15 @@ def targets(by_key: dict[str, Endpoint], ceiling: Endpoint) -> list[str]:
         [*tickets, "page"],
         lambda: (rate(slowest) >= rate("page"), f"{rate(slowest) / rate('page'):.2f} x"),
     )
-    for key in ("next", "next-claimed"):
+    # The claimed figure against the ceiling measured in turns with it (while claimed).
+    for key, base in (("next", "ceiling"), ("next-claimed", "ceiling-end")):
         check(
-            f"4. {by_key[key].label if key in by_key else key} >= 0.75 x ceiling",
-            [key],
-            lambda key=key: (rate(key) >= 0.75 * c, f"{rate(key) / c:.3f} x"),
+            f"4. {by_key[key].label if key in by_key else key} >= 0.75 x {by_key[base].label}",
+            [key, base],
+            lambda key=key, base=base: (
+                rate(key) >= 0.75 * rate(base),
+                f"{rate(key) / rate(base):.3f} x",
+            ),
         )
     check(
         "5. list >= 0.3 x ceiling",

@@ -62,5 +62,19 @@ def escalation_list(*, state: str | None = None) -> QuerySet[Escalation]:
 
 
 def ticket_escalations(ticket: Ticket) -> list[Escalation]:
-    """Return the ticket's escalations, newest first, with their decisions."""
-    return list(escalations_with_context().filter(ticket=ticket).order_by("-created_at", "-id"))
+    """Return the ticket's escalations, newest first, with their decisions.
+
+    The ticket page has the ticket with its account and assignee already: each escalation gets
+    that object instead of joining them again (issue 14).
+    """
+    escalations = list(
+        Escalation.objects.filter(ticket=ticket)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("decisions", queryset=EscalationDecision.objects.select_related("by"))
+        )
+        .order_by("-created_at", "-id")
+    )
+    for escalation in escalations:
+        escalation.ticket = ticket
+    return escalations

@@ -128,6 +128,8 @@ def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngageme
 
 def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
     """Return what the pre-sales panel on a ticket page shows (empty for other tickets)."""
+    if ticket.source != "presales":
+        return {"presales": False}  # the panel shows nothing: no query (issue 14)
     now = now or timezone.now()
     request = (
         PresalesRequest.objects.select_related("requested_by", "account")

@@ -157,6 +157,39 @@ class LoadEpisode(models.Model):
         return f"level {self.level} ({self.state}) {self.started_at:%Y-%m-%d %H:%M}–{end}"
 
 
+class LoadEvaluation(models.Model):
+    """The last load evaluation (R7), as the queue page's banner shows it: one row, rewritten by
+    every `load_evaluate` (each minute), so a page render counts no tickets."""
+
+    evaluated_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=LoadState.choices)
+    level = models.PositiveSmallIntegerField()
+    # The level's row as it was at the evaluation: an admin edit shows from the next one.
+    rule_name = models.CharField(max_length=100)
+    contingency = models.TextField()
+    reasons = models.JSONField(default=list, blank=True)
+    open_unanswered = models.PositiveIntegerField()
+    active_cases = models.PositiveIntegerField()
+    active_per_engineer = models.FloatField(null=True, blank=True)
+    planned = models.PositiveIntegerField()
+    on_shift = models.PositiveIntegerField()
+    oldest_wait_minutes = models.PositiveIntegerField(null=True, blank=True)
+    next_arrival_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One row: the evaluation writes it with update_or_create(pk=1).
+            models.CheckConstraint(condition=Q(id=1), name="one_load_evaluation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"level {self.level} ({self.state}) at {self.evaluated_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state_label(self) -> str:
+        return LoadState(self.state).label
+
+
 class NoticeSwitch(models.Model):
     """The stored switch that pauses proactive notices; each change is a row (the audit)."""
 

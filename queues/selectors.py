@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from queues import notices, rota
@@ -19,6 +19,7 @@ from queues.models import (
     Absence,
     LevelThreshold,
     LoadEpisode,
+    LoadEvaluation,
     LoadState,
     Notice,
     NoticeSwitch,
@@ -241,7 +242,35 @@ def presales_notices_for(user: User) -> QuerySet[Notice]:
     )
 
 
+# The banner says so when its evaluation is older than this: the beat runs it every minute.
+LOAD_STALE_AFTER = timedelta(minutes=5)
+
+
 def load_banner(*, now: datetime | None = None) -> dict:
-    """Return the queue page's load banner context: level, contingency, next arrival."""
-    health = queue_health(at=now)
-    return {"load": health, "load_paused": notices_paused()}
+    """Return the queue page's load banner context: the last stored evaluation (None before the
+    first one), its age, and the notice switch if paused. One small read, whatever the queue's
+    size (two before the first evaluation)."""
+    now = now or timezone.now()
+    latest = NoticeSwitch.objects.order_by("-at", "-id")
+    evaluation = (
+        LoadEvaluation.objects.filter(pk=1)
+        .annotate(
+            switch_paused=Subquery(latest.values("paused")[:1]),
+            switch_reason=Subquery(latest.values("reason")[:1]),
+            switch_by=Subquery(latest.values("by__username")[:1]),
+        )
+        .first()
+    )
+    if evaluation is None:
+        switch = notices_paused()
+        paused = {"reason": switch.reason, "by": switch.by.username} if switch else None
+    elif evaluation.switch_paused:
+        paused = {"reason": evaluation.switch_reason, "by": evaluation.switch_by}
+    else:
+        paused = None
+    return {
+        "load": evaluation,
+        "load_paused": paused,
+        "now": now,
+        "stale": evaluation is not None and now - evaluation.evaluated_at > LOAD_STALE_AFTER,
+    }

@@ -1,5 +1,6 @@
-"""Token authentication that reads the user's roles in the same round trip as the token."""
+"""Token and session authentication that read the user's roles in the same query as the user."""
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.db.models import F
 from rest_framework.authentication import TokenAuthentication
@@ -29,3 +30,25 @@ class TokenWithRolesAuthentication(TokenAuthentication):
             raise AuthenticationFailed("User inactive or deleted.")
         user._roles = frozenset(r.role_name for r in rows if r.role_name in ROLES)
         return (user, key)
+
+
+# Every page request loads the signed-in user from the session; its roles come in the same
+# round trip (issue 14), compiled once like the token's read.
+_SESSION_USER_AND_ROLES = Precompiled(
+    lambda pk: User.objects.filter(pk=pk).annotate(role_name=F("groups__name")), pk=int
+)
+
+
+class RolesModelBackend(ModelBackend):
+    """Django's ModelBackend, loading a session's user with their roles in one query."""
+
+    def get_user(self, user_id):
+        try:
+            rows = _SESSION_USER_AND_ROLES.rows(pk=int(user_id))
+        except (TypeError, ValueError):
+            return None
+        if not rows:
+            return None
+        user = rows[0]
+        user._roles = frozenset(r.role_name for r in rows if r.role_name in ROLES)
+        return user if self.user_can_authenticate(user) else None

@@ -22,9 +22,10 @@ M = TypeVar("M", bound=Model)
 
 def _placeholders(names: dict[str, type]) -> dict[str, str | int]:
     """A value per parameter that no real call sends: text with NUL (PostgreSQL refuses NUL in
-    text), integers far below any id."""
+    text), integers far below any id (yet in a 32-bit id's range: Django refuses to compare an
+    AutoField with a value outside it)."""
     return {
-        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**62) - i
+        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**31) + i
         for i, (name, kind) in enumerate(names.items())
     }
 
@@ -39,12 +40,15 @@ class _Compiled:
     fields: slice | None
     annotations: dict[str, int]
     converters: list[tuple[int, tuple[list[Callable], Any]]]
+    paged: bool = False
 
 
 def _bind(compiled: _Compiled, values: dict[str, str | int]) -> list[Any]:
     params = list(compiled.params)
     for position, name in compiled.named.items():
         params[position] = values[name]
+    if compiled.paged:
+        params += [int(values["limit"]), int(values["offset"])]
     return params
 
 
@@ -53,11 +57,15 @@ class Precompiled(Generic[M]):
 
     `params` names each parameter's type, `str` or `int`. A parameter must be compared as it
     is (equal, less than: a token key, a rank), never transformed (`icontains` wraps it in
-    wildcards): compiling checks that each placeholder reaches the SQL unchanged.
+    wildcards): compiling checks that each placeholder reaches the SQL unchanged. A `paged`
+    read takes `limit` and `offset` on each call (Django writes a slice's bounds into the SQL).
     """
 
-    def __init__(self, build: Callable[..., QuerySet[M]], **params: type) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[M]], *, paged: bool = False, **params: type
+    ) -> None:
         self._build = build
+        self._paged = paged  # the SQL ends with LIMIT and OFFSET, given to each call
         self._params = params
         self._compiled: dict[str, _Compiled] = {}
 
@@ -112,7 +120,8 @@ class Precompiled(Generic[M]):
             i: name
             for name, placeholder in placeholders.items()
             for i, p in enumerate(params)
-            if type(p) is type(placeholder) and p == placeholder
+            # isinstance: an integer may come back wrapped (psycopg's Int4 from a Value()).
+            if isinstance(p, type(placeholder)) and p == placeholder
         }
         if set(named.values()) != set(self._params):
             raise ValueError(f"each of {list(self._params)} must reach the SQL unchanged")
@@ -120,8 +129,11 @@ class Precompiled(Generic[M]):
         if compiler.klass_info:  # a model read, not values()
             select_fields = compiler.klass_info["select_fields"]
             fields = slice(select_fields[0], select_fields[-1] + 1)
+        if self._paged:
+            sql += " LIMIT %s OFFSET %s"
         return _Compiled(
             model=queryset.model,
+            paged=self._paged,
             sql=sql,
             params=tuple(params),
             named=named,

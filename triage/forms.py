@@ -88,11 +88,15 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
+        field = self.fields["assignee"]
+        field.queryset = (
             User.objects.filter(is_active=True, groups__name__in=[roles.SUPPORT, roles.LEADERSHIP])
             .distinct()
             .order_by("username")
         )
+        # Choices from one plain read: ModelChoiceField's own iterator() would open a server-side
+        # cursor (DECLARE, FETCH, CLOSE: three round trips) on every ticket page.
+        field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in field.queryset)]
 
 
 class ReasonForm(forms.Form):

@@ -101,6 +101,15 @@ def _username(user) -> str | None:
     return user.username if user is not None else None
 
 
+def _name_of(ticket: Ticket, relation: str) -> str | None:
+    """The username of the ticket's assignee or pin author: annotated by the queue's read
+    (`<relation>_username`), else from the related user."""
+    if not getattr(ticket, f"{relation}_id"):
+        return None
+    name = getattr(ticket, f"{relation}_username", None)
+    return name if name is not None else _username(getattr(ticket, relation))
+
+
 class TicketOut(serializers.Serializer):
     """A ticket as API v1 shows it. Fields are declared for the schema; rendering is direct,
     because this shape is on every hot path (the queue, the number one, claims)."""
@@ -150,10 +159,10 @@ class TicketOut(serializers.Serializer):
             "priority": ticket.priority,
             "suggested_priority": ticket.suggested_priority,
             "status": ticket.status,
-            "assignee": _username(ticket.assignee) if ticket.assignee_id else None,
+            "assignee": _name_of(ticket, "assignee"),
             "pinned": ticket.pinned_at is not None,
             "pin_reason": ticket.pin_reason,
-            "pinned_by": _username(ticket.pinned_by) if ticket.pinned_by_id else None,
+            "pinned_by": _name_of(ticket, "pinned_by"),
             "created_at": _iso(ticket.created_at),
             "updated_at": _iso(ticket.updated_at),
             "triaged_at": _iso(ticket.triaged_at),

@@ -37,9 +37,8 @@ from triage.forms import (
 from triage.models import OPEN_STATUSES, Account, Source, Status, Ticket
 from triage.selectors import (
     open_queue,
-    position_of,
+    place_and_above,
     positions_of,
-    ticket_above,
     ticket_timeline,
     visible_tickets,
 )
@@ -56,8 +55,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
-    position = position_of(ticket)
-    above = ticket_above(ticket) if position and position > 1 else None
+    position, above = place_and_above(ticket)
     is_support = roles.has_role(request.user, roles.SUPPORT)
     triage_form = forms.get("triage_form") or TriageForm(ticket=ticket)
     context = {

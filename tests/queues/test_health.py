@@ -134,30 +134,66 @@ def test_beat_evaluates_the_load_every_minute_and_sweeps_the_outbox(settings, ro
     assert LoadEpisode.objects.filter(is_open=True).count() == 1
 
 
-def test_load_banner_query_count_is_constant(django_assert_num_queries, rota):
+def test_load_banner_reads_the_stored_evaluation_in_one_query_whatever_the_queue(
+    django_assert_num_queries, rota
+):
+    """Issue 14: the banner counts no tickets; it reads the last evaluation with the switch."""
     from queues.selectors import load_banner
 
-    _tickets(5, MONDAY_10)
-    with django_assert_num_queries(5):  # staff + absences, rules, counts, the pause switch
-        banner = load_banner(now=MONDAY_10)
-    assert banner["load"].rule.contingency
+    services.load_evaluate(now=MONDAY_10)
+    for n in (5, 40):
+        _tickets(n, MONDAY_10)
+        with django_assert_num_queries(1):  # the stored evaluation, with the pause switch
+            banner = load_banner(now=MONDAY_10)
+        assert banner["load"].contingency and banner["load"].evaluated_at == MONDAY_10
 
 
-def test_the_load_banner_refreshes_on_its_own_poll(
-    rota, client, sam_support, django_assert_max_num_queries
+def test_the_load_banner_shows_the_last_evaluation_and_when_it_was_taken(
+    rota, client, sam_support, django_assert_num_queries
 ):
-    """The queue page's banner polls `?part=load` every minute and gets the banner alone, with
-    the level as it is now; the rows' 15-second poll stays lean."""
+    """The queue page's banner polls `?part=load` every minute and gets the banner alone: the
+    level of the last evaluation (Celery beat's, every minute), saying when it was taken."""
     client.force_login(sam_support)
-    page = client.get("/").content.decode()
-    assert 'hx-get="/?part=load"' in page and 'hx-trigger="every 60s"' in page
-
     with time_machine.travel(MONDAY_10, tick=False):
+        page = client.get("/").content.decode()
+        assert 'hx-get="/?part=load"' in page and 'hx-trigger="every 60s"' in page
+        assert "Load level not evaluated yet" in page
+        services.load_evaluate()
         quiet = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
         _tickets(40, MONDAY_10)
-        with django_assert_max_num_queries(8):
-            busy = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
+        # session, user with roles; the stored evaluation with the notice switch: no count
+        with django_assert_num_queries(3):
+            still = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
+    with time_machine.travel(MONDAY_10 + timedelta(minutes=1), tick=False):
+        services.load_evaluate()
+    with time_machine.travel(MONDAY_10 + timedelta(minutes=3), tick=False):
+        busy = client.get("/?part=load", HTTP_HX_REQUEST="true").content.decode()
     assert quiet.lstrip().startswith("<link") and 'id="load-banner"' in quiet
     assert "queue-rows" not in busy and "<html" not in busy
     level = re.compile(r"Load level (\d) of 8")
+    assert level.search(still).group(1) == level.search(quiet).group(1)
     assert int(level.search(busy).group(1)) > int(level.search(quiet).group(1))
+    assert "Evaluated at <time" in quiet and "10:00 UTC</time> (under a minute ago)" in quiet
+    assert "10:01 UTC</time> (2 min ago)" in busy and "older than expected" not in busy
+
+
+def test_the_load_banner_says_when_its_evaluation_is_older_than_expected(rota):
+    from queues.selectors import load_banner
+
+    services.load_evaluate(now=MONDAY_10)
+    assert not load_banner(now=MONDAY_10 + timedelta(minutes=5))["stale"]
+    assert load_banner(now=MONDAY_10 + timedelta(minutes=6))["stale"]
+
+
+def test_the_load_banner_says_notices_are_paused_before_and_after_the_first_evaluation(
+    rota, lee_leadership
+):
+    from queues.selectors import load_banner
+    from queues.services import notices_set_paused
+
+    notices_set_paused(paused=True, reason="mail provider incident", by=lee_leadership)
+    assert load_banner()["load_paused"] == {"reason": "mail provider incident", "by": "lee"}
+    services.load_evaluate(now=MONDAY_10)
+    assert load_banner()["load_paused"] == {"reason": "mail provider incident", "by": "lee"}
+    notices_set_paused(paused=False, reason="fixed", by=lee_leadership)
+    assert load_banner()["load_paused"] is None

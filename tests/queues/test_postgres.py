@@ -1,10 +1,12 @@
 """PostgreSQL-only: the number one is an index scan, and concurrent claims never collide."""
 
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from queues.services import queue_claim
 from tests.factories import AccountFactory, UserFactory
@@ -12,11 +14,16 @@ from triage import services
 from triage.models import EventKind, Ticket, TicketEvent
 from triage.selectors import sla_book
 from triage.selectors.ranked import (
+    _ABOVE,
     _AHEAD,
     _NUMBER_ONE,
     number_one_candidates,
     open_queue,
+    place_and_above,
+    position_of,
+    positions_of,
     queue_number_one,
+    queue_page,
     unclaimed_queue,
 )
 
@@ -53,8 +60,9 @@ def _plan_sql(sql, params) -> str:
 def test_number_one_query_is_an_index_scan_without_sort(postgres):
     _backlog(5000)
     with connection.cursor() as cursor:
-        # Earlier tests' rolled-back rows leave dead entries in the partial indexes, and that
-        # bloat can tip the planner between two equally cheap ones: rebuild them first.
+        # Earlier tests' rolled-back rows (claims, the hostile corpus) leave dead entries in the
+        # partial indexes, and that bloat can tip the planner between two equally cheap ones (the
+        # planner costs an index by its size on disk); rebuilt, they are as in a live database.
         cursor.execute("REINDEX TABLE triage_ticket")
         cursor.execute("ANALYZE triage_ticket")
     plan = _plan(number_one_candidates()[:1])
@@ -138,3 +146,82 @@ def test_concurrent_claimers_never_share_skip_or_reorder_tickets(postgres, trans
     assert TicketEvent.objects.filter(kind=EventKind.ASSIGNEE).count() == total
     assert Ticket.objects.filter(assignee__isnull=True).count() == 0
     assert queue_number_one() is None
+
+
+def _vacuum() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE triage_ticket")
+
+
+def _explain_analyze(sql, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_ranked_just_above_at_a_deep_place_reads_one_index_entry(postgres, transactional_db):
+    """Issue 14: the ticket page's "ranked just above" starts a backward scan of the open-rank
+    index at the ticket's own place, so at place 4,500 of 5,000 it reads one entry (it used to
+    start at the end of the queue and discard every ticket below: 98,553 at 100,000); the same
+    statement counts the place with an index-only scan."""
+    _backlog(5000)
+    _vacuum()
+    order = list(open_queue().values_list("id", "rank_key")[:4500])
+    pk, rank_key = order[-1]
+    plan = _explain_analyze(*_ABOVE.sql(rank_key=rank_key, pk=pk))
+    backward = next(line for line in plan.splitlines() if "Index Scan Backward" in line)
+    assert "using ticket_open_rank" in backward and "(actual rows=1 loops=1)" in backward, plan
+    assert len(re.findall(r"Index Cond: \(ROW\(\(?rank_key(\)::text)?, id\) < ROW\(", plan)) == 2, (
+        plan
+    )
+    assert "Index Only Scan using ticket_open_rank" in plan, plan
+    assert "Rows Removed" not in plan and "Sort" not in plan and "Seq Scan" not in plan, plan
+    with CaptureQueriesContext(connection) as ctx:
+        place, above = place_and_above(Ticket.objects.get(pk=pk))
+    assert (place, above.pk) == (4500, order[-2][0]) and len(ctx.captured_queries) == 2
+
+
+def test_deep_places_are_counted_on_the_rank_index_not_the_table(postgres, transactional_db):
+    """A place half-way down or deeper is an index-only count bounded by the row value, never a
+    sequential scan of the table; the filtered page's places too (one statement)."""
+    _backlog(5000)
+    _vacuum()
+    order = list(open_queue())
+    for place in (2500, 4900):
+        ticket = order[place - 1]
+        plan = _explain_analyze(*_AHEAD.sql(rank_key=ticket.rank_key, pk=ticket.pk))
+        assert "Index Only Scan using ticket_open_rank" in plan, plan
+        assert "Seq Scan" not in plan and "Rows Removed" not in plan, plan
+        assert position_of(ticket) == place
+    page = order[2500:4900:48]
+    with CaptureQueriesContext(connection) as ctx:
+        positions = positions_of(page)
+    assert positions == {t.pk: 2501 + 48 * i for i, t in enumerate(page)}
+    assert len(ctx.captured_queries) == 1
+    plan = _explain_analyze(ctx.captured_queries[0]["sql"], None)
+    assert plan.count("using ticket_open_rank") == 2 and "Seq Scan" not in plan, plan
+
+
+def test_filtered_queue_pages_read_an_index_in_rank_order(postgres):
+    """Issue 14: a page filtered by priority and tier starts at its first match (an index over
+    both, in rank order), instead of walking the rank index from the top past every ticket
+    that does not match."""
+    _backlog(3000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE triage_ticket")
+    # Priority and tier together (the benchmark's filter). One of them alone matches a fifth or
+    # more of the queue: there the planner may rightly walk the rank index and filter.
+    for filters, index in (
+        ({"priority": "p1", "tier": "team"}, "ticket_open_priority_tier"),
+        ({"priority": "p0", "tier": "free"}, "ticket_open_priority_tier"),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            page = queue_page(limit=50, sla_clock=True, **filters)
+        assert page.rows and all(
+            getattr(t, k) == v for _, t in page.rows for k, v in filters.items()
+        )
+        plan = _plan_sql(ctx.captured_queries[0]["sql"], None)
+        assert f"Index Scan using {index} on triage_ticket" in plan, plan
+        assert "Seq Scan on triage_ticket" not in plan and "Sort Key: triage_ticket" not in plan, (
+            plan
+        )

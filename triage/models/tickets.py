@@ -123,6 +123,19 @@ class Ticket(models.Model):
                 condition=OPEN & Q(assignee__isnull=False),
                 name="ticket_claimed_rank",
             ),
+            # The queue page filtered by priority, tier or both, in rank order (issue 14): without
+            # them PostgreSQL walks the rank index down to the first match, and past the others.
+            models.Index(
+                fields=["priority", "rank_key", "id"], condition=OPEN, name="ticket_open_priority"
+            ),
+            models.Index(
+                fields=["tier", "rank_key", "id"], condition=OPEN, name="ticket_open_tier"
+            ),
+            models.Index(
+                fields=["priority", "tier", "rank_key", "id"],
+                condition=OPEN,
+                name="ticket_open_priority_tier",
+            ),
             models.Index(fields=["account", "status"], name="ticket_account_status"),
             models.Index(fields=["created_at"], name="ticket_created"),
         ]

@@ -8,19 +8,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
+    Field,
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from shared.precompiled import Precompiled
 from triage import rank
@@ -56,15 +57,50 @@ def number_one_candidates() -> QuerySet[Ticket]:
     ).order_by("rank_key", "id")
 
 
-def ranked_above(rank_key, pk) -> Q:
-    """Tickets that rank above (rank_key, pk): values, or OuterRefs in a subquery. The leading
-    `rank_key <= …` is logically redundant: it bounds PostgreSQL's scan of a rank index."""
-    return Q(rank_key__lte=rank_key) & (Q(rank_key__lt=rank_key) | Q(id__lt=pk))
+class _Row(Func):
+    """A row value, `(a, b)`, for a row-value comparison."""
+
+    function = ""
+    output_field = Field()
+
+
+def _value(value):
+    return value if hasattr(value, "resolve_expression") else Value(value)
+
+
+def _rank_row() -> _Row:
+    """The rank order (R4): the stored rank key, then the id."""
+    return _Row(F("rank_key"), F("id"))
+
+
+def ranked_above(rank_key, pk) -> LessThan:
+    """Tickets that rank above (rank_key, pk): values, or OuterRefs in a subquery.
+
+    One row-value comparison, `(rank_key, id) < (%s, %s)`: PostgreSQL bounds a scan of a rank
+    index with it exactly (an index condition, nothing left to filter), and estimates its rows
+    better than the equivalent `rank_key <= … AND (rank_key < … OR id < …)`.
+    """
+    return LessThan(_rank_row(), _Row(_value(rank_key), _value(pk)))
+
+
+def _not_ranked_above(rank_key, pk) -> GreaterThanOrEqual:
+    """`ranked_above`'s complement, as a lower bound of an index scan (PostgreSQL does not turn
+    `NOT (a < b)` into `a >= b`, so `exclude(ranked_above(...))` would scan from the top)."""
+    return GreaterThanOrEqual(_rank_row(), _Row(_value(rank_key), _value(pk)))
 
 
 def _count(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """One row, one column: how many tickets (COUNT without GROUP BY, usable as a subquery)."""
     return tickets.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n")
+
+
+def _count_all(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`COUNT(*)`: an index-only scan of a rank index counts without reading a column."""
+    return (
+        tickets.order_by()
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
+        .values("n")
+    )
 
 
 def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
@@ -84,7 +120,40 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
 # GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
-    lambda rank_key, pk: _count(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+    lambda rank_key, pk: _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+    rank_key=str,
+    pk=int,
+)
+
+
+def _api_page(assigned: bool | None) -> Precompiled:
+    def build() -> QuerySet[Ticket]:
+        tickets = Ticket.objects.filter(OPEN)
+        if assigned is not None:
+            tickets = tickets.filter(assignee__isnull=not assigned)
+        return tickets.annotate(
+            assignee_username=F("assignee__username"), pinned_by_username=F("pinned_by__username")
+        ).order_by("rank_key", "id")
+
+    return Precompiled(build, paged=True)
+
+
+# GET /queue/ (all, claimed, unclaimed): a page of the open queue, compiled once each.
+_API_PAGES = {assigned: _api_page(assigned) for assigned in (None, False, True)}
+# The open ticket ranked just above one (the ticket page's "why below"), with the count of all
+# open tickets ranked above that one: the ticket's place and its neighbour in one round trip.
+_ABOVE = Precompiled(
+    lambda rank_key, pk: (
+        Ticket.objects.filter(OPEN)
+        .filter(ranked_above(rank_key, pk))
+        .annotate(
+            ahead=Subquery(
+                _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank_key", "-id")[:1]
+    ),
     rank_key=str,
     pk=int,
 )
@@ -113,43 +182,73 @@ def position_of(ticket: Ticket) -> int | None:
 def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     """Return open tickets' places in the open queue, in one query whatever their number.
 
-    One pass over the open tickets ranked above the last of them puts each in a bucket: the
-    first of the given tickets it ranks above. A CASE stops at its first true branch, so a
-    deep page costs about one comparison per ticket ahead, not one per ticket per row.
+    One statement, two parts: an index-only count of the open tickets ranked above the first
+    of them, then one pass over the span from the first to the last, putting each ticket in a
+    bucket: the first of the given tickets it ranks above. A CASE stops at its first true
+    branch, so the span costs about one comparison per ticket in it, not one per ticket per row.
     """
     ordered = sorted((t for t in tickets if t.is_open), key=lambda t: (t.rank_key, t.pk))
     if not ordered:
         return {}
-    last = ordered[-1]
-    bucket = Case(
-        *[When(ranked_above(t.rank_key, t.pk), then=Value(i)) for i, t in enumerate(ordered)],
-        output_field=IntegerField(),
-    )
-    counts = dict(
-        Ticket.objects.filter(OPEN)
-        .filter(ranked_above(last.rank_key, last.pk))
-        .order_by()
-        .annotate(bucket=bucket)
-        .values_list("bucket")
-        .annotate(n=Count("id"))
-    )
-    positions, ahead = {}, 0
+    first, last = ordered[0], ordered[-1]
+    ahead = _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(first.rank_key, first.pk)))
+    ahead_sql, params = ahead.query.sql_with_params()
+    sql, params = f"SELECT 0, ({ahead_sql})", list(params)
+    if len(ordered) > 1:
+        # The CASE repeats `ranked_above` compiled once: built through the ORM, 50 branches
+        # cost about 20 ms of Python per page (issue 14).
+        above = _ranked_above_sql()
+        bucket = RawSQL(  # noqa: S611 - compiled SQL and integers; the values are parameters
+            "CASE " + " ".join(f"WHEN {above} THEN {i}" for i in range(1, len(ordered))) + " END",
+            [value for t in ordered[1:] for value in (t.rank_key, t.pk)],
+            output_field=IntegerField(),
+        )
+        span = (
+            Ticket.objects.filter(OPEN)
+            .filter(_not_ranked_above(first.rank_key, first.pk))
+            .filter(ranked_above(last.rank_key, last.pk))
+            .order_by()
+            .annotate(bucket=bucket)
+            .values_list("bucket")
+            .annotate(n=Count("id"))
+        )
+        span_sql, span_params = span.query.sql_with_params()
+        sql, params = f"{sql} UNION ALL {span_sql}", [*params, *span_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    positions, ahead_count = {}, 0
     for i, ticket in enumerate(ordered):
-        ahead += counts.get(i, 0)
-        positions[ticket.pk] = ahead + 1
+        ahead_count += counts.get(i, 0)
+        positions[ticket.pk] = ahead_count + 1
     return positions
 
 
-def ticket_above(ticket: Ticket) -> Ticket | None:
-    """Return the open ticket ranked just above this one (the partial rank index serves it)."""
+def _ranked_above_sql() -> str:
+    """`ranked_above` as SQL with two placeholders, the rank key and the id."""
+    query = Ticket.objects.all().query
+    condition = ranked_above(Value("rank_key"), Value(0)).resolve_expression(query)
+    sql, params = query.get_compiler(connection.alias).compile(condition)
+    assert params == ["rank_key", 0], params  # noqa: S101 - the two placeholders, in order
+    return sql
+
+
+def place_and_above(ticket: Ticket) -> tuple[int | None, Ticket | None]:
+    """Return the ticket's place in the open queue and the open ticket ranked just above it
+    (None, None once it is closed), in one statement: a backward scan of the partial rank index
+    from the ticket's own place (one entry read, at any depth) and an index-only count."""
     if not ticket.is_open:
-        return None
-    return (
-        Ticket.objects.filter(OPEN)
-        .filter(ranked_above(ticket.rank_key, ticket.pk))
-        .order_by("-rank_key", "-id")
-        .first()
-    )
+        return None, None
+    rows = _ABOVE.rows(rank_key=ticket.rank_key, pk=ticket.pk)
+    if not rows:
+        return 1, None
+    above = rows[0]
+    return above.ahead + 1, above
+
+
+def ticket_above(ticket: Ticket) -> Ticket | None:
+    """Return the open ticket ranked just above this one, or None."""
+    return place_and_above(ticket)[1]
 
 
 @dataclass(frozen=True)
@@ -173,6 +272,7 @@ def queue_page(
     assigned: bool | None = None,
     assignee=None,
     sla_clock: bool = False,
+    accounts: bool = True,
 ) -> QueuePage:
     """Return a page of the open queue in rank order, each ticket with its place in the queue.
 
@@ -180,20 +280,27 @@ def queue_page(
     the unfiltered queue a row's place is its offset; with a filter, places come from one
     `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling
     and, for work waiting on the customer, since when it has waited (`waiting_since`).
+    Without `accounts` (the API shows the account's id) and other filters than `assigned`, the
+    page is one precompiled read whose tickets carry `assignee_username` and
+    `pinned_by_username` instead of the related users.
     """
-    tickets = open_queue()
-    if sla_clock:
-        tickets = with_waiting_since(with_sla_clock(tickets))
-    filtered = False
-    if priority:
-        tickets, filtered = tickets.filter(priority=priority), True
-    if tier:
-        tickets, filtered = tickets.filter(tier=tier), True
-    if assigned is not None:
-        tickets, filtered = tickets.filter(assignee__isnull=not assigned), True
-    if assignee is not None:
-        tickets, filtered = tickets.filter(assignee=assignee), True
-    page = list(tickets[offset : offset + limit + 1])
+    filtered = bool(priority or tier or assigned is not None or assignee is not None)
+    if not (accounts or sla_clock or priority or tier or assignee is not None):
+        # The API's page: one precompiled read, usernames instead of related rows.
+        page = _API_PAGES[assigned].rows(limit=limit + 1, offset=offset)
+    else:
+        tickets = open_queue()
+        if sla_clock:
+            tickets = with_waiting_since(with_sla_clock(tickets))
+        if priority:
+            tickets = tickets.filter(priority=priority)
+        if tier:
+            tickets = tickets.filter(tier=tier)
+        if assigned is not None:
+            tickets = tickets.filter(assignee__isnull=not assigned)
+        if assignee is not None:
+            tickets = tickets.filter(assignee=assignee)
+        page = list(tickets[offset : offset + limit + 1])
     has_next, page = len(page) > limit, page[:limit]
     if filtered:
         positions = positions_of(page)

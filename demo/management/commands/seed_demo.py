@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from demo import data
 from demo.seed import demo_users, seed_day, summary
+from queues.selectors import queue_health
+from queues.services.load import load_store
 from triage.models import Ticket
 
 
@@ -32,6 +34,9 @@ class Command(BaseCommand):
                 f"Demo data already loaded (its first ticket is {hours:.0f} h old); leaving it "
                 "as it is. `python3 dev.py run --fresh` starts the day over."
             )
+        # The queue page's banner shows the last stored load evaluation (beat stores one every
+        # minute, deciding notices): store one now, so the banner shows a level from the start.
+        load_store(queue_health())
         self.stdout.write("")
         self.stdout.write(f"Open {url} and sign in as one of:")
         for username, role in data.USERS:
