@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "presales",
     "dashboards",
     "demo",
+    "mail",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,15 @@
 """The triage app's models: accounts, tickets and their timeline, the SLA policy and clocks."""
 
 from triage.models.accounts import Account, Deployment, Tier
+from triage.models.messages import (
+    AccountAddress,
+    AddressKind,
+    Attachment,
+    Direction,
+    Message,
+    MessageKind,
+    MessageSource,
+)
 from triage.models.sla import (
     WARNED_CLOCKS,
     ClockKind,
@@ -12,6 +21,7 @@ from triage.models.sla import (
 from triage.models.tickets import (
     OPEN,
     OPEN_STATUSES,
+    Channel,
     EventKind,
     Level,
     Source,
@@ -25,6 +35,14 @@ __all__ = [
     "OPEN_STATUSES",
     "WARNED_CLOCKS",
     "Account",
+    "AccountAddress",
+    "AddressKind",
+    "Attachment",
+    "Channel",
+    "Direction",
+    "Message",
+    "MessageKind",
+    "MessageSource",
     "ClockKind",
     "Deployment",
     "EventKind",

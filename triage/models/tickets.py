@@ -26,6 +26,14 @@ class Source(models.TextChoices):
     INTERNAL = "internal", "Internal"
 
 
+class Channel(models.TextChoices):
+    """How a ticket reached us (issue 13)."""
+
+    WEB = "web", "Web form"
+    API = "api", "API"
+    EMAIL = "email", "Email"
+
+
 class Status(models.TextChoices):
     NEW = "new", "New"
     TRIAGED = "triaged", "Triaged"
@@ -80,6 +88,19 @@ class Ticket(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.WEB, db_default=Channel.WEB
+    )
+    # Who asked: a CE's pre-sales request is hers to see however it was filed (issue 12), and a
+    # customer's address is where replies go (issue 13).
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    requester_email = models.EmailField(blank=True, default="", db_default="")
     created_at = models.DateTimeField()
     # The Idempotency-Key of the API call that filed it: a retried POST finds this ticket.
     request_key = models.CharField(max_length=100, blank=True, default="", db_default="")
@@ -148,7 +169,12 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(source=Source.INTERNAL, account__isnull=True, tier=Tier.INTERNAL)
-                    | (~Q(source=Source.INTERNAL) & Q(account__isnull=False) & ~Q(tier="internal"))
+                    | (
+                        ~Q(source=Source.INTERNAL)
+                        & ~Q(tier="internal")
+                        # Mail from an unknown sender waits for support to pick its account.
+                        & (Q(account__isnull=False) | Q(channel="email"))
+                    )
                 ),
                 name="ticket_source_matches_account",
             ),
@@ -158,6 +184,7 @@ class Ticket(models.Model):
                 name="ticket_pin_has_reason",
             ),
             models.CheckConstraint(condition=in_choices("status", Status), name="ticket_status"),
+            models.CheckConstraint(condition=in_choices("channel", Channel), name="ticket_channel"),
             models.CheckConstraint(condition=in_choices("priority", Level), name="ticket_priority"),
             models.CheckConstraint(
                 condition=Q(severity="") | in_choices("severity", Level), name="ticket_severity"
@@ -226,6 +253,11 @@ class EventKind(models.TextChoices):
     PRESALES = "presales", "Pre-sales"
     CHANNEL = "channel", "Trial channel"
     EXCEPTION = "exception", "Exception"
+    # The email channel (issue 13)
+    CUSTOMER_REPLY = "customer_reply", "Customer reply"
+    ACCOUNT = "account", "Account"
+    BOUNCE = "bounce", "Delivery failure"
+    MAIL = "mail", "Mail"
 
 
 class TicketEvent(models.Model):
