@@ -20,7 +20,7 @@ from presales.models import (
     PresalesRequest,
 )
 from shared import roles
-from triage.models import Account, EventKind, Ticket, TicketEvent
+from triage.models import Account, EventKind, Source, Ticket, TicketEvent
 from triage.priority import PROSPECT
 from triage.selectors import positions_of, ticket_visibility
 
@@ -164,23 +164,61 @@ def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
     }
 
 
-def my_requests_rows(requests: list[PresalesRequest], today: date | None = None) -> list[dict]:
-    """Pair each request with its queue position and nearest key date (one positions query)."""
+def presales_tickets_for(user) -> QuerySet[Ticket]:
+    """Return the pre-sales tickets this user may follow, newest first: a CE every one she
+    requested, however it was filed (with its request, when the CE's form or API filed it);
+    support and leadership all of them."""
+    if not roles.has_role(user, roles.CE, roles.SUPPORT, roles.LEADERSHIP):
+        return Ticket.objects.none()
+    qs = Ticket.objects.filter(source=Source.PRESALES)
+    rule = ticket_visibility(user)
+    if rule is not None:
+        qs = qs.filter(rule)
+    return (
+        qs.select_related("account", "assignee", "requester", "presales_request__requested_by")
+        .prefetch_related(
+            "presales_request__key_dates",
+            Prefetch(
+                "events",
+                queryset=TicketEvent.objects.filter(kind=EventKind.REPLY)
+                .select_related("actor")
+                .order_by("at", "id"),
+                to_attr="replies",
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
 
+
+def request_of(ticket: Ticket) -> PresalesRequest | None:
+    """Return the ticket's pre-sales request, or None when support filed the ticket itself."""
+    return getattr(ticket, "presales_request", None)
+
+
+def my_requests_rows(tickets: list[Ticket], today: date | None = None) -> list[dict]:
+    """Pair each pre-sales ticket with its request (if any), queue place, nearest key date and
+    latest public reply (one positions query)."""
     today = today or timezone.localdate()
-    positions = positions_of([r.ticket for r in requests])
-    return [
-        {
-            "request": r,
-            "ticket": r.ticket,
-            "position": positions.get(r.pk),
-            "nearest": nearest_key_date(r, today),
-            "close": r.ticket.is_open
-            and any(rules.key_date_is_close(k.date, today) for k in r.key_dates.all()),
-            "replies": r.ticket.replies,
-        }
-        for r in requests
-    ]
+    positions = positions_of(tickets)
+    rows = []
+    for t in tickets:
+        r = request_of(t)
+        key_dates = list(r.key_dates.all()) if r else []
+        rows.append(
+            {
+                "request": r,
+                "ticket": t,
+                "summary": r.summary if r else t.title,
+                "ce": t.requester or (r.requested_by if r else None),
+                "position": positions.get(t.pk),
+                "nearest": rules.nearest_key_date(key_dates, today) if key_dates else None,
+                "close": t.is_open
+                and any(rules.key_date_is_close(k.date, today) for k in key_dates),
+                "replies": t.replies,
+                "latest_reply": t.replies[-1] if t.replies else None,
+            }
+        )
+    return rows
 
 
 def own_engagement(user, pk: int) -> ChannelEngagement:

@@ -29,11 +29,11 @@ from triage.selectors import visible_tickets
 def my_requests(request):
     """The CE's landing page: their own requests; support and leadership see every request."""
     roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
-    rows = selectors.my_requests_rows(list(selectors.requests_for(request.user)[:100]))
+    rows = selectors.my_requests_rows(list(selectors.presales_tickets_for(request.user)[:100]))
     return render(
         request,
         "presales/my_requests.html",
-        {"rows": rows, "is_ce": roles.has_role(request.user, roles.CE)},
+        {"rows": rows, "is_ce": roles.has_role(request.user, roles.CE), "now": timezone.now()},
     )
 
 
@@ -85,17 +85,19 @@ def request_new(request):
 @login_required
 def request_detail(request, pk: int):
     roles.require_role(request.user, roles.CE, roles.SUPPORT, roles.LEADERSHIP)
-    r = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    row = selectors.my_requests_rows([r])[0]
-    exceptions = selectors.exceptions_for(request.user).filter(ticket_id=r.pk)
+    ticket = get_object_or_404(selectors.presales_tickets_for(request.user), pk=pk)
+    row = selectors.my_requests_rows([ticket])[0]
+    exceptions = selectors.exceptions_for(request.user).filter(ticket_id=ticket.pk)
     # R7: proactive notices sent while the queue was backed up show here too (the CE relays).
-    notices = ticket_notices(r.pk).filter(status=NoticeStatus.SENT)
+    notices = ticket_notices(ticket.pk).filter(status=NoticeStatus.SENT)
     return render(
         request,
         "presales/request_detail.html",
         {
             "row": row,
-            "r": r,
+            "r": row["request"],
+            "t": ticket,
+            "now": timezone.now(),
             "exceptions": exceptions,
             "notices": notices,
             "is_ce": roles.has_role(request.user, roles.CE),

@@ -234,9 +234,9 @@ def ticket_notices(ticket_id: int) -> QuerySet[Notice]:
 
 
 def presales_notices_for(user: User) -> QuerySet[Notice]:
-    """Return notices on the pre-sales tickets a customer engineer filed, newest first."""
+    """Return notices on the pre-sales tickets a customer engineer requested, newest first."""
     return (
-        Notice.objects.filter(ticket__source=Source.PRESALES, ticket__created_by=user)
+        Notice.objects.filter(ticket__source=Source.PRESALES, ticket__requester=user)
         .select_related("ticket", "ticket__account", "episode")
         .order_by("-created_at", "-id")
     )

@@ -134,6 +134,7 @@ class TicketListApi(generics.ListCreateAPIView):
             "source": v["source"],
             "account": v["account"],
             "severity": v["severity"],
+            "requester": v["requester"],
             "by": request.user,
         }
         if not key:

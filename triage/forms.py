@@ -137,11 +137,27 @@ class TicketCreateForm(forms.Form):
         required=False,
         choices=[("", "Not stated")] + [(k, f"{k} — {v}") for k, v in SEVERITY.items()],
     )
+    requester = forms.ModelChoiceField(
+        label="Customer engineer (pre-sales only)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="The CE this pre-sales ticket is for: it shows in her requests.",
+    )
 
     def __init__(self, *args, accounts=None, **kwargs):
         super().__init__(*args, **kwargs)
         if accounts is not None:
             self.fields["account"].choices = [(a.pk, str(a)) for a in accounts]
+        self.fields["requester"].queryset = roles.users_with_role(roles.CE).order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") != Source.PRESALES:
+            data["requester"] = None  # only a pre-sales ticket is asked for by a CE
+        elif not data.get("requester") and "requester" not in self.errors:
+            self.add_error("requester", "Pick the CE this pre-sales ticket is for.")
+        return data
 
 
 class ContactEmailForm(forms.Form):

@@ -7,6 +7,7 @@ from zoneinfo import available_timezones
 
 from rest_framework import serializers
 
+from shared import roles
 from shared.api import (
     MAX_REASON,
     InputSerializer,
@@ -52,6 +53,25 @@ class TicketIn(InputSerializer):
         queryset=Account.objects.all(), allow_null=True, required=False, default=None
     )
     severity = StrictChoiceField(Level.values, required=False, default="")
+    requester = UsernameField(
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="username of the CE a pre-sales ticket is for: it shows in her requests",
+    )
+
+    def validate_requester(self, user):
+        if user is not None and not roles.has_role(user, roles.CE):
+            raise serializers.ValidationError("Name a customer engineer (CE).")
+        return user
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("requester") and attrs.get("source") != Source.PRESALES:
+            raise serializers.ValidationError(
+                {"requester": ["Only a pre-sales ticket is requested by a CE."]}
+            )
+        return attrs
 
 
 class TriageIn(InputSerializer):

@@ -97,7 +97,7 @@ def _ticket_for(request, pk: int) -> Ticket:
 @login_required
 def ticket_detail(request, pk: int):
     ticket = _ticket_for(request, pk)
-    if not roles.is_staff_role(request.user) and hasattr(ticket, "presales_request"):
+    if not roles.is_staff_role(request.user) and ticket.source == Source.PRESALES:
         # A CE follows their request on its own page, with the request's context.
         return redirect("presales-request", pk=ticket.pk)
     return _ticket_page(request, ticket)

@@ -99,6 +99,7 @@ def presales_request_create(
         source=Source.PRESALES,
         account=account,
         by=by,
+        requester=by,
         now=now,
     )
     request.ticket = ticket

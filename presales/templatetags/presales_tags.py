@@ -2,9 +2,11 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from presales import selectors
 from shared import roles
+from shared.templatetags.ui import countdown
 
 register = template.Library()
 
@@ -50,3 +52,22 @@ def attr_body(event) -> str:
     """Return a reply's text, shortened for a list."""
     body = getattr(event, "body", "") or ""
     return body if len(body) <= 80 else body[:79] + "…"
+
+
+@register.simple_tag
+def request_due(ticket, now):
+    """Say the due time that ranks this ticket, as support sees it: 'first response due in
+    1 h 40 min', then 'next update due in …'; paused while waiting on the customer."""
+    if not ticket.is_open:
+        return "—"
+    if ticket.waits_on_customer:
+        return "paused: support waits on the prospect's answer"
+    if ticket.first_response_at:
+        return format_html(
+            "next update due {}",
+            countdown(ticket.next_update_due_at, now, None, getattr(ticket, "sla_warn_at", None)),
+        )
+    return format_html(
+        "first response due {}",
+        countdown(ticket.due_at, now, None, getattr(ticket, "sla_warn_at", None)),
+    )

@@ -179,7 +179,7 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
     sent = failed = 0
     notices = (
         Notice.objects.filter(pk__in=claimed, status=NoticeStatus.SENDING)
-        .select_related("ticket__account", "ticket__created_by")
+        .select_related("ticket__account", "ticket__created_by", "ticket__requester")
         .order_by("id")
     )
     fallback = getattr(settings, "NOTICE_FALLBACK_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
@@ -223,10 +223,11 @@ def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
     )
     # Stored as sent: the subject as one header line (shared.mail), whatever the title holds.
     notice.subject, notice.body = header_text(text.subject, SUBJECT_MAX), text.body
+    asker = ticket.requester or ticket.created_by  # a pre-sales ticket's CE, whoever filed it
     notice.recipient = notice_rules.notice_recipient(
         source=ticket.source,
         contact=account.contact_email if account else "",
-        reporter=ticket.created_by.email if ticket.created_by else "",
+        reporter=asker.email if asker else "",
         fallback=fallback,
     )
 

@@ -1,15 +1,18 @@
-"""Small presentation helpers for the support pages: badges, countdowns, short durations, and
-the filters that show text people and other systems wrote (`user_text` and its kin)."""
+"""Small presentation helpers for the support pages: badges, countdowns, times, dates and
+enumerations in one format (`when`, `day`, `minutes`, `label`, over the pure `shared.display`),
+and the filters that show text people and other systems wrote (`user_text` and its kin)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 
-from shared import roles
+from shared import display, roles
+from shared.display import short_duration
 from shared.text import reveal_line, reveal_text
 from shared.validation import is_http_url
 
@@ -17,18 +20,6 @@ register = template.Library()
 
 # A due time this close counts as near breach: the row turns amber before it turns red.
 NEAR_BREACH = timedelta(minutes=30)
-
-
-def short_duration(delta: timedelta) -> str:
-    """Say a duration the way people read a queue: '2 d 3 h', '1 h 20 min', '4 min'."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min" if mins else "under a minute"
 
 
 def due_state(
@@ -54,7 +45,7 @@ def countdown(due_at, now, answered_at=None, warn_at=None):
     if state == "none":
         return mark_safe('<span class="due due-none">no due time</span>')  # noqa: S308
     iso = due_at.isoformat()
-    title = f"{due_at:%Y-%m-%d %H:%M} UTC"
+    title = f"{display.stamp(due_at)} UTC"
     if state == "met":
         text = "answered"
     elif state == "breached":
@@ -72,6 +63,65 @@ def countdown(due_at, now, answered_at=None, warn_at=None):
 @register.simple_tag
 def age(created_at, now):
     return short_duration(now - created_at)
+
+
+# --- Times, dates, durations, enumerations: one format on every page (shared.display) ---------
+
+
+def _now(now):
+    return now if isinstance(now, datetime) else timezone.now()
+
+
+@register.filter
+def when(value, now=None):
+    """Show a moment as '3 Dec 14:05 · 2 h ago' in a <time> whose attribute keeps the ISO form:
+    `{{ e.at|when:now }}` (without `now`, the time of rendering)."""
+    if not value:
+        return "—"
+    if not isinstance(value, datetime):
+        return day(value)
+    return format_html(
+        '<time datetime="{}" title="{} UTC">{}</time>',
+        value.isoformat(), display.stamp(value), display.when(value, _now(now)),
+    )  # fmt: skip
+
+
+@register.filter
+def stamp(value, now=None):
+    """Show a moment as '3 Dec 14:05' (no relative part), in a <time> element."""
+    if not value:
+        return "—"
+    return format_html(
+        '<time datetime="{}" title="{} UTC">{}</time>',
+        value.isoformat(), display.stamp(value), display.stamp(value, _now(now)),
+    )  # fmt: skip
+
+
+@register.filter
+def day(value, today=None):
+    """Show a date as '23 Dec' with how far it is: '23 Dec · in 20 days'."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    today = today if isinstance(today, date) else timezone.localdate()
+    return format_html(
+        '<time datetime="{}">{} · {}</time>',
+        value.isoformat(), display.day(value, today), display.days_away(value, today),
+    )  # fmt: skip
+
+
+@register.filter
+def minutes(value) -> str:
+    """Show a number of minutes as a duration: `{{ 5736|minutes }}` → '3 d 23 h'."""
+    return display.minutes(value)
+
+
+@register.filter
+def label(value, choices) -> str:
+    """Show an enumeration's value by its label: `{{ row.status|label:status_choices }}`
+    (`choices`: a TextChoices class or (value, label) pairs)."""
+    return display.label(value, getattr(choices, "choices", choices) or ())
 
 
 @register.simple_tag

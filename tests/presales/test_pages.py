@@ -145,11 +145,11 @@ def test_my_requests_shows_status_position_due_engineer_key_date_and_replies(
         body="secret internal note",
     )
     page = browser(cara_ce).get("/presales/").content.decode()
-    assert escape(r.summary) in page and "New" in page and "UTC" in page
+    assert escape(r.summary) in page and "New" in page and "first response due" in page
     assert "decision" in page and "tomorrow" in page
     detail = browser(cara_ce).get(r.get_absolute_url()).content.decode()
     assert "We reproduced it." in detail and "secret internal note" not in detail
-    assert "queue position 1" in detail
+    assert "number 1 of the open queue" in detail
 
 
 def test_ce_never_sees_another_ces_request_pages(cara_ce, carl_ce, prospect):

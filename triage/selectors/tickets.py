@@ -15,13 +15,14 @@ def tickets_with_relations() -> QuerySet[Ticket]:
 def ticket_visibility(user, prefix: str = "") -> Q | None:
     """Return the filter on tickets this user may read (None: all of them).
 
-    Staff roles read every ticket; a CE reads the pre-sales tickets they filed; anyone else
-    none. `prefix` applies the rule through a relation (e.g. "ticket__" from a request).
+    Staff roles read every ticket; a CE reads the pre-sales tickets she requested, however
+    they were filed (her form, the API, support on her behalf); anyone else none. `prefix`
+    applies the rule through a relation (e.g. "ticket__" from a request).
     """
     if roles.is_staff_role(user):
         return None
     if roles.has_role(user, roles.CE):
-        return Q(**{f"{prefix}source": Source.PRESALES, f"{prefix}created_by": user})
+        return Q(**{f"{prefix}source": Source.PRESALES, f"{prefix}requester": user})
     return Q(pk__in=[])
 
 

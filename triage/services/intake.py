@@ -51,8 +51,12 @@ def ticket_create(
     now: datetime | None = None,
     book: SlaBook | None = None,
     request_key: str = "",
+    requester: User | None = None,
 ) -> Ticket:
-    """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
+    """File a ticket; it enters the ranked queue at its suggested priority (R3).
+
+    `requester` is who asked for it: for a pre-sales ticket the CE it is for, whoever filed it.
+    """
     now = now or timezone.now()
     title, description = ticket_text(title, description)
     tier = _tier_for(source, account)
@@ -66,6 +70,7 @@ def ticket_create(
         severity=severity,
         status=Status.NEW,
         created_by=by,
+        requester=requester,
         created_at=now,
         request_key=request_key,
     )
