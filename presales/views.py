@@ -17,6 +17,7 @@ from presales.forms import (
     KeyDateFormSet,
     PresalesRequestForm,
 )
+from presales.models import ExceptionStatus
 from queues.models import NoticeStatus
 from queues.selectors import ticket_notices
 from shared import roles
@@ -114,7 +115,12 @@ def exception_list(request):
         "presales/exceptions.html",
         {
             "open": selectors.open_exceptions() if leader else None,
-            "exceptions": selectors.exceptions_for(request.user)[:200],
+            # Leadership sees the pending ones in their own table above: each listed once.
+            "exceptions": (
+                selectors.exceptions_for(request.user).exclude(status=ExceptionStatus.PENDING)
+                if leader
+                else selectors.exceptions_for(request.user)
+            ).order_by("-created_at", "-id")[:200],
             "is_ce": roles.has_role(request.user, roles.CE),
         },
     )

@@ -224,6 +224,8 @@ def notices(request):
     counts = {s: 0 for s in NoticeStatus.values}
     for row in Notice.objects.order_by().values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
+    # The page says each status by its label ("Gave up after retries", not gave_up).
+    counts = {NoticeStatus(s).label: n for s, n in counts.items()}
     context = {
         "form": form,
         "subject": subject,

@@ -9,6 +9,7 @@ only into a `<time datetime=...>` attribute, a value is shown by its label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
@@ -93,3 +94,18 @@ def label(value: str | None, choices: Iterable[tuple[str, str]]) -> str:
         if key == value:
             return str(text)
     return humanize(value)
+
+
+# A stored value inside text: a word with underscores ("needs_context", "first_response").
+_CODED = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def words(value: str, labels: dict[str, str] | None = None) -> str:
+    """Say a recorded value in words: the whole value by its label when it is one
+    ('in_progress' → 'In progress'); inside other text, each stored value by its label, or
+    spaced out ('escalated (drop_everything)' → 'escalated (drop everything)')."""
+    labels = labels or {}
+    text = str(value)
+    if text in labels:
+        return str(labels[text])
+    return _CODED.sub(lambda m: str(labels.get(m.group(0), m.group(0).replace("_", " "))), text)

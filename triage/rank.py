@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from shared import display
 from triage.priority import LEVELS, TIER_LABELS, TIERS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -80,8 +81,8 @@ def rank(tickets: list[TicketFacts]) -> list[TicketFacts]:
 
 
 def _when(at: datetime) -> str:
-    at = at.astimezone(UTC)
-    return f"{at:%Y-%m-%d %H:%M} UTC"
+    """Say a due or filing time as every page does (shared.display): '3 Dec 2026 14:05 UTC'."""
+    return f"{display.stamp(at)} UTC"
 
 
 def _due_name(facts: TicketFacts) -> str:
@@ -99,7 +100,7 @@ def why(facts: TicketFacts, *, pin_reason: str = "") -> list[str]:
             pinned = "pinned, first again when the customer answers"
         parts.append(f"{pinned}: {pin_reason}" if pin_reason else pinned)
     parts.append(f"priority {facts.priority}")
-    parts.append(f"tier {facts.tier}")
+    parts.append(f"tier {TIER_LABELS[facts.tier]}")
     parts.append(f"{_due_name(facts)} {_when(facts.due_at)}" if facts.due_at else "no due time")
     parts.append(f"opened {_when(facts.created_at)}")
     return parts

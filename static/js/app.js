@@ -122,5 +122,18 @@
     mark();
   }
 
+  /* Top-bar menus (<details>): Escape closes the open one and returns focus to its summary; a
+     click elsewhere closes it. Without this file they open and close as any <details>. */
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var open = document.querySelector("header.top details.menu[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("header.top details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(e.target)) menu.open = false;
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setupTriage(); tickCountdowns(); });
 })();

@@ -193,7 +193,7 @@ def test_inbox_page_shows_scheduled_escalations_with_their_target_date(
     )  # fmt: skip
     html = browser(eve_engineering).get("/engineering/").content.decode()
     assert "Scheduled" in html and f'data-escalation="{escalation.pk}"' in html
-    assert "Thu 15 Jan 2099" in html
+    assert "15 Jan 2099" in html
     assert "No escalations are waiting for engineering" in html  # none pending
 
 

@@ -104,4 +104,4 @@ def test_queue_page_shows_level_contingency_and_next_arrival(ada, sam_support):
     html = signed_in(sam_support).get("/").content.decode()
     assert "Load level 1 of 8" in html
     assert "Business as usual" in html
-    assert "next arrival" in html and "Tue 6 Jan 08:00 UTC" in html
+    assert "next arrival" in html and "6 Jan 08:00 · in 22 h" in html

@@ -131,7 +131,7 @@ def test_why_says_a_ticket_waits_on_the_customer_and_what_due_time_ranks_it():
     assert parts[0].startswith("waiting on the customer")
     assert "CEO call" in parts[1] and "when the customer answers" in parts[1]
     due = datetime(2026, 11, 26, 14, 5, tzinfo=UTC)
-    assert "next update due 2026-11-26 14:05 UTC" in why(facts(due=due, answered=True))
+    assert "next update due 26 Nov 2026 14:05 UTC" in why(facts(due=due, answered=True))
     assert "waits on the customer" in why_below(facts(id=2, waiting=True), facts(id=1))
     answered = facts(id=1, due=T0, answered=True)
     assert "next update" in why_below(facts(id=2, due=T0 + timedelta(hours=1)), answered)
@@ -152,7 +152,7 @@ def test_rank_key_is_fixed_width_and_rejects_naive_instants():
 
 def test_why_names_the_key_parts():
     parts = why(facts(priority="p1", due=datetime(2026, 11, 26, 14, 5, tzinfo=UTC)))
-    assert parts[:3] == ["priority p1", "tier enterprise", "due 2026-11-26 14:05 UTC"]
+    assert parts[:3] == ["priority p1", "tier enterprise", "due 26 Nov 2026 14:05 UTC"]
     assert why(facts(pinned=T0), pin_reason="CEO call")[0] == "pinned: CEO call"
 
 

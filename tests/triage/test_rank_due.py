@@ -48,7 +48,7 @@ def test_an_answered_ticket_ranks_by_its_next_update_due_time(sam_support, as_sa
     assert body["due_at"] == "2026-05-05T21:00:00Z"  # still the first response's due time
     assert body["next_update_due_at"] == "2026-05-06T00:00:00Z" == running.due_at.isoformat(
     ).replace("+00:00", "Z")  # fmt: skip
-    assert "next update due 2026-05-06 00:00 UTC" in body["why"]
+    assert "next update due 6 May 2026 00:00 UTC" in body["why"]
     assert as_sam.get(f"/api/v1/tickets/{unanswered.pk}/").json()["next_update_due_at"] is None
 
 
