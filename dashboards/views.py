@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dashboards import figures as dashboard
-from shared import roles
+from shared import display, roles
 from shared.exports import csv_response
 
 
@@ -24,7 +26,11 @@ def dashboard_page(request):
     now = timezone.now()
     figures = dashboard.dashboard_figures(now)
     chart = {
-        "labels": [p["day"] for p in figures["backlog"]["points"]],
+        # The chart's axis says days as every page does ("4 Nov"), not the API's ISO dates.
+        "labels": [
+            display.day(date.fromisoformat(p["day"]), now.date())
+            for p in figures["backlog"]["points"]
+        ],
         "open": [p["open"] for p in figures["backlog"]["points"]],
         "filed": [p["filed"] for p in figures["backlog"]["points"]],
         "closed": [p["closed"] for p in figures["backlog"]["points"]],

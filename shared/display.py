@@ -100,12 +100,28 @@ def label(value: str | None, choices: Iterable[tuple[str, str]]) -> str:
 _CODED = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
+# A moment or a date written for machines ("2026-12-02 10:54 UTC", "2026-12-02T10:54:00+00:00").
+_MOMENT = re.compile(
+    r"\b(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]00:?00| UTC)?)?\b"
+)
+
+
+def _moment(match: re.Match) -> str:
+    year, month, day_, hour, minute = match.groups()
+    if hour is None:
+        return day(date(int(year), int(month), int(day_)))
+    at = datetime(int(year), int(month), int(day_), int(hour), int(minute), tzinfo=UTC)
+    return f"{stamp(at)} UTC"
+
+
 def words(value: str, labels: dict[str, str] | None = None) -> str:
     """Say a recorded value in words: the whole value by its label when it is one
     ('in_progress' → 'In progress'); inside other text, each stored value by its label, or
-    spaced out ('escalated (drop_everything)' → 'escalated (drop everything)')."""
+    spaced out ('escalated (drop_everything)' → 'escalated (drop everything)'), and each
+    machine-written time as pages say it ('2026-12-02 10:54 UTC' → '2 Dec 2026 10:54 UTC')."""
     labels = labels or {}
     text = str(value)
     if text in labels:
         return str(labels[text])
+    text = _MOMENT.sub(_moment, text)
     return _CODED.sub(lambda m: str(labels.get(m.group(0), m.group(0).replace("_", " "))), text)

@@ -11,6 +11,13 @@ LEADERSHIP = "leadership"
 ENGINEERING = "engineering"
 ROLES = (SUPPORT, CE, LEADERSHIP, ENGINEERING)
 STAFF_ROLES = frozenset({SUPPORT, LEADERSHIP, ENGINEERING})
+# How pages name each role (the group names are the API's and the admin's).
+ROLE_LABELS = {
+    SUPPORT: "support",
+    CE: "customer engineer",
+    LEADERSHIP: "leadership",
+    ENGINEERING: "engineering",
+}
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:

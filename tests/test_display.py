@@ -44,6 +44,8 @@ def test_enumerations_are_said_by_their_labels():
     assert display.words("needs_context") == "needs context"
     assert display.words("escalated (drop_everything)") == "escalated (drop everything)"
     assert display.words("in_progress", dict(choices)) == "In progress"
+    assert display.words("2026-12-02 10:54 UTC") == "2 Dec 2026 10:54 UTC"
+    assert display.words("until 2026-12-23") == "until 23 Dec 2026"
 
 
 def test_the_filters_keep_the_iso_form_only_in_the_attribute():

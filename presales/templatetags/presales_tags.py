@@ -61,7 +61,7 @@ def request_due(ticket, now):
     if not ticket.is_open:
         return "—"
     if ticket.waits_on_customer:
-        return "paused: support waits on the prospect's answer"
+        return "paused while support waits on the prospect"
     if ticket.first_response_at:
         return format_html(
             "next update due {}",

@@ -141,6 +141,12 @@ def user_roles(user):
 
 
 @register.filter
+def role_names(my_roles) -> str:
+    """Say a user's roles in words, for the top bar: 'customer engineer'."""
+    return ", ".join(sorted(roles.ROLE_LABELS.get(r, r) for r in my_roles))
+
+
+@register.filter
 def has_role(user, role: str) -> bool:
     return roles.has_role(user, role)
 

@@ -80,7 +80,8 @@ PAGES = {
     ],
 }
 
-ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+# An ISO timestamp, or a date-time written for machines ("2026-12-02 10:54").
+ISO = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 RAW_MINUTES = re.compile(r"\b\d{4,} ?min\b")  # "oldest 5736 min": say it in days and hours
 
 
