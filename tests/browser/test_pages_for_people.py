@@ -155,6 +155,7 @@ def test_leadership_navigation_fits_one_line_and_its_menu_works_by_keyboard(
     page.keyboard.press("Enter")
     exceptions = page.locator("header.top nav details a", has_text="Exceptions")
     assert exceptions.is_visible()
+    page.screenshot(path=str(artifacts / "layout-lee-nav-menu-open.png"))
     exceptions.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/presales/exceptions/")

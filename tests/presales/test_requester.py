@@ -20,8 +20,6 @@ from triage.services import event_record, ticket_triage
 
 pytestmark = pytest.mark.django_db
 
-backfill = importlib.import_module("presales.migrations.0002_backfill_ticket_requester")
-
 
 def browser(user) -> Client:
     client = Client()
@@ -101,7 +99,8 @@ def test_backfill_gives_old_presales_tickets_their_ce(cara_ce, carl_ce, sam_supp
     customer = TicketFactory(tier="team", by=sam_support)
     Ticket.objects.update(requester=None)  # as rows were before the column existed
 
-    backfill.backfill(apps, None)
+    migration = importlib.import_module("presales.migrations.0002_backfill_ticket_requester")
+    migration.backfill(apps, None)
 
     got = dict(Ticket.objects.values_list("pk", "requester"))
     assert got == {
