@@ -117,7 +117,7 @@ def queue_tbody(context, rows, now) -> str:
             f'      <td class="account">{account}</td>\n'
             f'      <td class="nowrap">{escape(age(t.created_at, now))}</td>\n'
             f'      <td class="nowrap">{due}</td>\n'
-            f'      <td class="nowrap">{_get_display(STATUS_LABELS, t.status)}</td>\n'
+            f"      <td>{_get_display(STATUS_LABELS, t.status)}</td>\n"
             f"      <td>{assignee}</td>\n"
             f"    </tr>\n"
         )

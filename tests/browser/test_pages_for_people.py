@@ -125,6 +125,10 @@ def test_no_page_shows_an_internal_value(demo, page: Page, artifacts):  # noqa: 
             slug = re.sub(r"[^a-z0-9]+", "-", url).strip("-") or "home"
             page.screenshot(path=str(artifacts / f"words-{who}-{slug}.png"), full_page=True)
             bad = raw_words(page.evaluate("document.body.innerText"), values)
+            # And nothing is wider than the window at 1280 px (no sideways scrolling).
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > WIDTH:
+                bad.append(f"{wide} px wide")
             if bad:
                 found[f"{who} {url}"] = sorted(set(bad))
     (artifacts / "words-found.json").write_text(json.dumps(found, indent=1))

@@ -36,7 +36,7 @@ TEMPLATE_ROWS = """{% load ui %}
       <td class="account">{% if t.account %}<a href="{{ t.account.get_absolute_url }}">{{ t.account.name|user_text }}</a>{% else %}<span class="muted">internal</span>{% endif %}</td>
       <td class="nowrap">{% age t.created_at now %}</td>
       <td class="nowrap">{% if t.waits_on_customer %}<span class="due due-waiting"{% if t.waiting_since %} title="On the customer since {{ t.waiting_since|date:'Y-m-d H:i' }} UTC; the clock is paused"{% endif %}>waiting {% if t.waiting_since %}{% age t.waiting_since now %}{% else %}on the customer{% endif %}</span>{% elif t.first_response_at %}<span class="due-what">next update</span> {% countdown t.next_update_due_at now None t.sla_warn_at %}{% else %}{% countdown t.due_at now None t.sla_warn_at %}{% endif %}</td>
-      <td class="nowrap">{{ t.get_status_display }}</td>
+      <td>{{ t.get_status_display }}</td>
       <td>{% if t.assignee %}{% if t.assignee == user %}<strong>you</strong>{% else %}{{ t.assignee.username|user_text }}{% endif %}{% else %}<span class="muted">unclaimed</span>{% endif %}</td>
     </tr>
   {% endfor %}"""  # noqa: E501
