@@ -137,7 +137,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Triage <support@
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
-# Inbound mail (issue 13, docs/mail.md): size limits of what a received message keeps.
+# Inbound mail (issue 13, docs/mail.md): our own address (mail from it is never a ticket) and
+# the size limits of what a received message keeps.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@example.com")
 MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
 MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 

@@ -14,7 +14,7 @@ from presales.models import KeyDate, PresalesRequest
 from shared.errors import invalid
 from shared.text import scrub_line
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
-from triage.models import Account, Source, Tier
+from triage.models import Account, Channel, Source, Tier
 from triage.services import account_create, ticket_create
 
 
@@ -35,8 +35,14 @@ def presales_request_create(
     key_dates: Sequence[tuple[date, str]] = (),
     key_dates_text: str = "",
     now: datetime | None = None,
+    channel: str = Channel.WEB,
+    incomplete_ok: bool = False,
 ) -> PresalesRequest:
-    """File a CE's request: its presales ticket enters the ranked queue in the same transaction."""
+    """File a CE's request: its presales ticket enters the ranked queue in the same transaction.
+
+    `incomplete_ok` (mail): required R9 fields may be missing; the request is flagged incomplete
+    with the fields it lacks, and still enters the queue.
+    """
     now = now or timezone.now()
     values = {
         "summary": summary,
@@ -55,6 +61,8 @@ def presales_request_create(
     cleaned, errors = clean_fields(lines, texts)
     values = {name: cleaned.get(name, value) for name, value in values.items()}
     errors = {**errors, **requirements.request_problems(values, impact_scope=impact_scope)}
+    missing_fields = sorted(requirements.missing(values)) if incomplete_ok else []
+    errors = {name: text for name, text in errors.items() if name not in missing_fields}
     new_account_name = cleaned.get("new_account_name", "")
     # Labels the API reads out of free text are made one line rather than refused.
     key_dates = [(d, scrub_line(label or "", LINE_MAX) or "key date") for d, label in key_dates]
@@ -82,6 +90,8 @@ def presales_request_create(
         design_doc_links=links,
         key_dates_text=cleaned.get("key_dates_text", ""),
         created_at=now,
+        incomplete=bool(missing_fields),
+        missing_fields=missing_fields,
         **values,
     )
     ticket = ticket_create(
@@ -100,6 +110,9 @@ def presales_request_create(
         account=account,
         by=by,
         now=now,
+        channel=channel,
+        requester=by,
+        requester_email=by.email if channel == Channel.EMAIL else "",
     )
     request.ticket = ticket
     request.save()
