@@ -18,6 +18,7 @@ from triage.models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketPause,
 )
 from triage.services.changes import ticket_set_status
 
@@ -61,6 +62,8 @@ def test_a_gmail_reply_resumes_the_ticket_with_its_new_text_and_tells_the_assign
         None,
     )
     assert moved.reason == "Customer replied by email"
+    pause = TicketPause.objects.get(ticket=ticket)
+    assert pause.ended_at is not None  # the clock runs again
     assert [m.to for m in mail.outbox] == [["sam@example.com"]]
     assert f"[#{ticket.pk}] Customer replied" in mail.outbox[0].subject
     assert "The full year still times out" in mail.outbox[0].body
