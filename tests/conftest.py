@@ -285,3 +285,15 @@ def smtp_server(settings):
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         settings.SUPPORT_EMAIL = "support@support.example"
         yield sink
+
+
+@pytest.fixture
+def smtp_server_for_worker(celery_worker, smtp_server):
+    """Have the real Celery worker send its mail to `smtp_server` too (tests/mail_backend.py)."""
+    from tests.mail_backend import redirect_set
+
+    redirect_set(smtp_server.port)
+    try:
+        yield smtp_server
+    finally:
+        redirect_set(None)

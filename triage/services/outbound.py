@@ -81,7 +81,7 @@ def thread_message(
     if kind not in SENT_KINDS:
         raise ValueError(f"Not a kind of mail we send: {kind!r}")
     now = now or timezone.now()
-    recipient = one_address(to)
+    recipient = one_address(to)  # checked: exactly one address; sent as given, with its name
     sender = settings.SUPPORT_EMAIL
     parent = in_reply_to if in_reply_to is not None else thread_latest(ticket)
     tag = mail_thread.ticket_tag(ticket.pk)
@@ -102,7 +102,7 @@ def thread_message(
     email = mail_message(
         subject=subject,
         body=body,
-        to=[recipient],
+        to=[str(to).strip()],
         from_email=sender,
         headers=headers,
         connection=connection,
