@@ -122,10 +122,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Uploaded and received files (raw mail, attachments) through Django's default storage.
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-MEDIA_URL = "/media/"
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,9 +140,7 @@ MEDIA_URL = "/media/"
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
-# Inbound mail (issue 13, docs/mail.md): our own address (mail from it is never a ticket) and
-# the size limits of what a received message keeps.
-SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@example.com")
+# Inbound mail (issue 13, docs/mail.md): the size limits of what a received message keeps.
 MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
 MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 

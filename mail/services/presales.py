@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.urls import reverse
 
 from mail import presales_template, threading
@@ -13,9 +12,9 @@ from mail.parse import ParsedMail
 from presales import requirements
 from presales.models import ImpactScope
 from presales.services.requests import presales_request_create
-from shared.mail import mail_send
 from shared.text import scrub_line
 from triage.models import Account, Channel, Message, MessageKind, Tier
+from triage.services.outbound import thread_send
 
 REQUIRED = ("prospect", *requirements.REQUIRED)
 SUBJECT_PREFIXES = ("re:", "fw:", "fwd:", "aw:", "wg:", "tr:")
@@ -100,18 +99,15 @@ def missing_text(missing: list[str], *, request_id: int, link: str) -> str:
 
 
 def _ask_for_missing(request, *, ce: User, missing: list[str], message: Message) -> None:
+    """Send the CE our one automatic reply (RFC 3834: at most one per address an hour)."""
     if not ce.email:
         return
-    ticket = request.ticket
     link = reverse("presales-request", args=[request.pk])
-    body = missing_text(missing, request_id=request.pk, link=link)
-    subject = f"Re: {message.subject or ticket.title}"
-    to = ce.email
-    transaction.on_commit(
-        lambda: mail_send(
-            subject=f"{subject} {threading.ticket_tag(ticket.pk)}",
-            body=body,
-            to=[to],
-            headers={"Auto-Submitted": "auto-replied", "In-Reply-To": f"<{message.message_id}>"},
-        )
+    thread_send(
+        ticket=request.ticket,
+        kind=MessageKind.AUTO_REPLY,
+        to=ce.email,
+        subject=f"Re: {message.subject or request.ticket.title}",
+        body=missing_text(missing, request_id=request.pk, link=link),
+        in_reply_to=message,
     )

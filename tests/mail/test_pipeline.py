@@ -273,6 +273,19 @@ def test_a_ce_mail_missing_fields_is_filed_incomplete_and_asks_once(
         "- Sales stage",
     ]
     assert f"/presales/requests/{request.pk}/" in asked.body
+    assert asked.extra_headers["In-Reply-To"] == "<ce-request-2@example.com>"
+    assert f"[#{request.pk}]" in asked.subject
+    stored = Message.objects.get(kind=MessageKind.AUTO_REPLY)
+    assert (stored.ticket_id, stored.to) == (request.pk, "cara@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         again = receive(corpus("ce-presales-incomplete"), source="imap")
     assert not again.created and len(mail.outbox) == 1
+
+
+def test_a_ce_gets_at_most_one_automatic_reply_an_hour(cara, django_capture_on_commit_callbacks):
+    second = corpus("ce-presales-incomplete").replace(b"ce-request-2@", b"ce-request-3@")
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(corpus("ce-presales-incomplete"), source="imap")
+        outcome = receive(second, source="imap")
+    assert PresalesRequest.objects.get(pk=outcome.ticket_id).incomplete  # filed all the same
+    assert len(mail.outbox) == 1  # RFC 3834: one automatic reply per sender per hour
