@@ -132,6 +132,7 @@ PAGES = {
         ("/admin/triage/account/{account}/change/", "#content-main form"),
         ("/admin/presales/presalesrequest/{request}/change/", "#content-main form"),  # inlines
         ("/admin/queues/absence/add/", "#content-main form"),  # date widgets
+        ("/mail/quarantine/", "h1"),
     ],
     "eve": [
         ("/engineering/", "h1"),
