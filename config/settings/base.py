@@ -122,6 +122,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Uploaded and received files (raw mail, attachments) through Django's default storage.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,6 +137,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Triage <support@
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
+# Inbound mail (issue 13, docs/mail.md): size limits of what a received message keeps.
+MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
+MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,16 @@
+"""Mail tests: a temporary media folder for what they store (raw messages, attachments), and the
+real Dovecot (TEST_IMAP_URL) for the IMAP ones."""
+
 import pytest
 
 from tests.conftest import require
 from tests.mail import imap
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(scope="session")

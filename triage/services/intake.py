@@ -11,7 +11,7 @@ from django.utils import timezone
 from shared.errors import Conflict, invalid
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage import hooks, priority
-from triage.models import Account, EventKind, Status, Ticket, TicketEvent
+from triage.models import Account, Channel, EventKind, Source, Status, Ticket, TicketEvent
 from triage.selectors.sla import SlaBook
 from triage.services.ranking import ticket_refresh_rank, ticket_save
 from triage.services.timeline import event_record
@@ -31,8 +31,12 @@ def ticket_text(title: str, description: str = "") -> tuple[str, str]:
     return cleaned["title"], cleaned["description"]
 
 
-def _tier_for(source: str, account: Account | None) -> str:
+def _tier_for(source: str, account: Account | None, channel: str = Channel.WEB) -> str:
     """Return the tier the ticket ranks in, or raise when source and account disagree."""
+    if account is None and channel == Channel.EMAIL and source == Source.CUSTOMER:
+        # Mail from an unknown sender ranks as a free-tier customer until support picks its
+        # account at triage (docs/mail.md).
+        return priority.UNKNOWN_SENDER_TIER
     tier, problem = priority.ticket_tier(source, account.tier if account else None)
     if problem:
         raise invalid(account=problem)
@@ -51,11 +55,14 @@ def ticket_create(
     now: datetime | None = None,
     book: SlaBook | None = None,
     request_key: str = "",
+    channel: str = Channel.WEB,
+    requester: User | None = None,
+    requester_email: str = "",
 ) -> Ticket:
     """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
     now = now or timezone.now()
     title, description = ticket_text(title, description)
-    tier = _tier_for(source, account)
+    tier = _tier_for(source, account, channel)
     ticket = Ticket(
         title=title,
         description=description,
@@ -68,6 +75,9 @@ def ticket_create(
         created_by=by,
         created_at=now,
         request_key=request_key,
+        channel=channel,
+        requester=requester,
+        requester_email=requester_email,
     )
     ticket.priority = priority.suggested_priority(
         source=source, tier=tier, severity=severity or None
