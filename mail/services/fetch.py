@@ -23,6 +23,7 @@ from imap_tools import AND, BaseMailBox, MailBox, MailBoxUnencrypted, MailMessag
 from imap_tools.errors import ImapToolsError
 
 from mail.services import intake
+from triage.models import MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def _count(result: MailboxResult, outcome: intake.Outcome) -> None:
         result.duplicates += 1
         return
     result.created += 1
-    if outcome.created:
+    if outcome.kind == MessageKind.OPENED:
         result.tickets += 1
 
 

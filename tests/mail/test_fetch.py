@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from mail.services import intake
 from mail.services.fetch import ImapMailbox, imap_url_parse, mail_fetch, mailbox_fetch
 from tests.mail import imap
-from triage.models import Message
+from triage.models import Message, Ticket
 
 
 def test_imap_urls_parse_user_password_and_folder_url_decoded():
@@ -40,7 +40,9 @@ def test_unseen_mail_becomes_rows_and_is_flagged_seen_once_received(db, imap_box
     [result] = mail_fetch([imap_box], batch=2)  # batches of 2, 2 and 1
 
     assert (result.fetched, result.created, result.duplicates, result.error) == (5, 5, 0, "")
-    assert Message.objects.filter(source="imap").count() == 5
+    assert result.tickets == 5
+    assert Message.objects.filter(source="imap", kind="opened").count() == 5
+    assert Ticket.objects.filter(channel="email").count() == 5
     assert imap.counts(imap_box) == (5, 0)  # all kept on the server, all seen
     again = mailbox_fetch(imap_box)
     assert (again.fetched, again.created) == (0, 0)

@@ -19,13 +19,13 @@ import pytest
 from django.db import connection
 
 from tests.mail import imap
-from triage.models import Message
+from triage.models import Message, Ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 30
 
 
-def _fetch_mail(box, *, batch: int) -> subprocess.Popen:
+def _fetch_mail(box, *, batch: int, media: Path) -> subprocess.Popen:
     s = connection.settings_dict
     env = {
         **os.environ,
@@ -33,6 +33,7 @@ def _fetch_mail(box, *, batch: int) -> subprocess.Popen:
         "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/"
         f"{s['NAME']}",
         "INBOUND_IMAP_URLS": "",
+        "MEDIA_ROOT": str(media),
     }
     url = f"imap://{box.user}:{box.password}@{box.host}:{box.port}/{box.folder}"
     return subprocess.Popen(  # noqa: S603
@@ -47,11 +48,11 @@ def _fetch_mail(box, *, batch: int) -> subprocess.Popen:
 
 @pytest.mark.parametrize("kill_after", [1, 7, 16])
 def test_a_fetcher_killed_mid_batch_loses_nothing_and_stores_nothing_twice(
-    transactional_db, postgres, imap_box, kill_after
+    transactional_db, postgres, imap_box, media_root, kill_after
 ):
     imap.deliver(imap_box, [imap.rfc5322(n) for n in range(N)])
 
-    proc = _fetch_mail(imap_box, batch=10)
+    proc = _fetch_mail(imap_box, batch=10, media=media_root)
     deadline = time.monotonic() + 60
     while (stored := Message.objects.count()) < kill_after and proc.poll() is None:
         assert time.monotonic() < deadline, "the fetcher stored nothing in 60 s"
@@ -65,12 +66,15 @@ def test_a_fetcher_killed_mid_batch_loses_nothing_and_stores_nothing_twice(
     # Killed between a commit and its batch's flag: rows exist for messages still unseen.
     assert stored > N - unseen, (stored, unseen)
 
-    again = _fetch_mail(imap_box, batch=10)
+    again = _fetch_mail(imap_box, batch=10, media=media_root)
     out, _ = again.communicate(timeout=120)
     assert again.returncode == 0, out
 
     assert Message.objects.count() == N
     assert Message.objects.values("message_id").distinct().count() == N
+    # One ticket each (every message is a new case), none twice.
+    assert Message.objects.filter(kind="opened", ticket__isnull=False).count() == N
+    assert Ticket.objects.count() == N
     assert imap.counts(imap_box) == (N, 0)  # every message kept on the server and flagged
     assert f"fetched {unseen}, created {N - stored}" in out
     assert f"duplicates {stored - (N - unseen)}" in out
