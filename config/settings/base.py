@@ -264,7 +264,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "presales.tasks.channel_reminders_send",
         "schedule": 600.0,  # every ten minutes
     },
+    # Issue 13: poll the IMAP mailboxes of INBOUND_IMAP_URLS (none set: the task does nothing).
+    "mail-fetch": {"task": "mail.tasks.fetch_mail", "schedule": 60.0},
 }
+
+# --- Inbound mail (issue 13, docs/mail.md) ---------------------------------------------------
+# IMAP mailboxes polled every minute and by `manage.py fetch_mail`, comma separated:
+# imaps://user:pass@host:993/INBOX,imap://user:pass@host:143/Support (user, password and folder
+# URL-encoded when they hold @, : or /).
+INBOUND_IMAP_URLS = env.list("INBOUND_IMAP_URLS", default=[])
+# --- end of inbound mail ----------------------------------------------------------------------
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------------
 # On every HTML response in every environment, so violations show up on a laptop first.
