@@ -102,7 +102,7 @@ def _ask_for_missing(request, *, ce: User, missing: list[str], message: Message)
     """Send the CE our one automatic reply (RFC 3834: at most one per address an hour)."""
     if not ce.email:
         return
-    link = reverse("presales-request", args=[request.pk])
+    link = reverse("presales-request-complete", args=[request.pk])
     thread_send(
         ticket=request.ticket,
         kind=MessageKind.AUTO_REPLY,

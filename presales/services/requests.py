@@ -16,6 +16,7 @@ from shared.text import scrub_line
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage.models import Account, Channel, Source, Tier
 from triage.services import account_create, ticket_create
+from triage.services.intake import ticket_describe
 
 
 @transaction.atomic
@@ -118,5 +119,66 @@ def presales_request_create(
     request.save()
     KeyDate.objects.bulk_create(
         [KeyDate(request=request, date=d, label=label) for d, label in key_dates]
+    )
+    return request
+
+
+@transaction.atomic
+def presales_request_complete(
+    *,
+    request: PresalesRequest,
+    by: User,
+    summary: str,
+    attempted_and_expected: str,
+    steps_taken: str,
+    impact: str,
+    impact_scope: str = "",
+    design_doc_links: Sequence[str] = (),
+    sales_context: str,
+    now: datetime | None = None,
+) -> PresalesRequest:
+    """Complete a request filed with R9 fields missing (a CE's mail): every field is required
+    now, the flag is cleared, and the ticket's title and description follow."""
+    now = now or timezone.now()
+    values = {
+        "summary": summary,
+        "attempted_and_expected": attempted_and_expected,
+        "steps_taken": steps_taken,
+        "impact": impact,
+        "sales_context": sales_context,
+    }
+    texts = {name: (value, TEXT_MAX) for name, value in values.items() if name != "summary"}
+    cleaned, errors = clean_fields({"summary": (summary, requirements.SUMMARY_MAX)}, texts)
+    values = {name: cleaned.get(name, value) for name, value in values.items()}
+    errors = {**errors, **requirements.request_problems(values, impact_scope=impact_scope)}
+    links, link_problem = requirements.design_doc_links(design_doc_links)
+    if link_problem:
+        errors["design_doc_links"] = link_problem
+    if errors:
+        raise invalid(**errors)
+    request = PresalesRequest.objects.select_for_update().get(pk=request.pk)
+    was_missing = request.missing_fields
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.impact_scope, request.design_doc_links = impact_scope, links
+    request.incomplete, request.missing_fields = False, []
+    request.save()
+    ticket_describe(
+        ticket=request.ticket,
+        by=by,
+        title=values["summary"],
+        description=requirements.description(
+            attempted_and_expected=request.attempted_and_expected,
+            steps_taken=request.steps_taken,
+            impact=request.impact,
+            impact_scope_label=request.get_impact_scope_display() if impact_scope else "",
+            sales_context=request.sales_context,
+            links=links,
+            key_dates=[(k.date, k.label) for k in request.key_dates.all()],
+            key_dates_text=request.key_dates_text,
+        ),
+        reason="request completed"
+        + (f" (was missing: {', '.join(was_missing)})" if was_missing else ""),
+        now=now,
     )
     return request

@@ -115,6 +115,7 @@ PAGES = {
         ("/presales/", "h1"),
         ("/presales/new/", "[data-key-dates]"),
         ("/presales/requests/{request}/", "h1"),
+        ("/presales/requests/{request}/complete/", "form.presales-form"),
         ("/presales/exceptions/new/", "form"),
         ("/me/token/", "h1"),
     ],
