@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from shared import roles
 from triage import services
-from triage.models import Account, Ticket
+from triage.models import Account, Channel, Message, Ticket
 from triage.selectors import (
     position_of,
+    ticket_messages,
     ticket_timeline,
     tickets_with_relations,
     visible_tickets,
@@ -26,6 +27,7 @@ from triage.serializers import (
     AccountIn,
     AccountOut,
     EventOut,
+    MessageOut,
     ReasonIn,
     ReplyIn,
     TicketIn,
@@ -135,6 +137,7 @@ class TicketListApi(generics.ListCreateAPIView):
             "account": v["account"],
             "severity": v["severity"],
             "by": request.user,
+            "channel": Channel.API,
         }
         if not key:
             return ticket_response(services.ticket_create(**fields), status.HTTP_201_CREATED)
@@ -206,6 +209,18 @@ class TicketEventsApi(APIView):
         ticket = ticket_for_request(request, pk)
         events = ticket_timeline(ticket, request.user)
         return Response(EventOut(events, many=True).data)
+
+
+class TicketMessagesApi(generics.ListAPIView):
+    """The ticket's mail thread, oldest first (issue 13): whoever may read the ticket."""
+
+    serializer_class = MessageOut
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no ticket
+            return Message.objects.none()
+        return ticket_messages(ticket_for_request(self.request, self.kwargs["pk"]))
 
 
 class TicketRepliesApi(APIView):

@@ -12,4 +12,7 @@ urlpatterns = [
     path("tickets/<int:pk>/unpin/", apis.TicketUnpinApi.as_view(), name="api-ticket-unpin"),
     path("tickets/<int:pk>/replies/", apis.TicketRepliesApi.as_view(), name="api-ticket-replies"),
     path("tickets/<int:pk>/events/", apis.TicketEventsApi.as_view(), name="api-ticket-events"),
+    path(
+        "tickets/<int:pk>/messages/", apis.TicketMessagesApi.as_view(), name="api-ticket-messages"
+    ),
 ]

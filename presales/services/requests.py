@@ -14,7 +14,7 @@ from presales.models import KeyDate, PresalesRequest
 from shared.errors import invalid
 from shared.text import scrub_line
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
-from triage.models import Account, Source, Tier
+from triage.models import Account, Channel, Source, Tier
 from triage.services import account_create, ticket_create
 
 
@@ -35,8 +35,12 @@ def presales_request_create(
     key_dates: Sequence[tuple[date, str]] = (),
     key_dates_text: str = "",
     now: datetime | None = None,
+    channel: str = Channel.WEB,
 ) -> PresalesRequest:
-    """File a CE's request: its presales ticket enters the ranked queue in the same transaction."""
+    """File a CE's request: its presales ticket enters the ranked queue in the same transaction.
+
+    `channel`: how it came in (the form: web, the API: api, mail: email).
+    """
     now = now or timezone.now()
     values = {
         "summary": summary,
@@ -100,6 +104,7 @@ def presales_request_create(
         account=account,
         by=by,
         now=now,
+        channel=channel,
     )
     request.ticket = ticket
     request.save()

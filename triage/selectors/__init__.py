@@ -1,5 +1,6 @@
 """Reads for the triage app: tickets and their visibility, the ranked queue, SLA clocks."""
 
+from triage.selectors.messages import ticket_attachment, ticket_messages
 from triage.selectors.ranked import (
     QueuePage,
     number_one_candidates,
@@ -49,6 +50,8 @@ __all__ = [
     "sla_state",
     "team_goal",
     "ticket_above",
+    "ticket_attachment",
+    "ticket_messages",
     "ticket_timeline",
     "ticket_visibility",
     "tickets_with_relations",

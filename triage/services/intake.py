@@ -11,7 +11,7 @@ from django.utils import timezone
 from shared.errors import Conflict, invalid
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage import hooks, priority
-from triage.models import Account, EventKind, Status, Ticket, TicketEvent
+from triage.models import Account, Channel, EventKind, Status, Ticket, TicketEvent
 from triage.selectors.sla import SlaBook
 from triage.services.ranking import ticket_refresh_rank, ticket_save
 from triage.services.timeline import event_record
@@ -51,8 +51,14 @@ def ticket_create(
     now: datetime | None = None,
     book: SlaBook | None = None,
     request_key: str = "",
+    channel: str = Channel.WEB,
+    requester_email: str = "",
 ) -> Ticket:
-    """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
+    """File a ticket; it enters the ranked queue at its suggested priority (R3).
+
+    `channel` says how it came in (the form: web, the API: api, mail: email) and
+    `requester_email` the address the customer wrote from, where public replies go.
+    """
     now = now or timezone.now()
     title, description = ticket_text(title, description)
     tier = _tier_for(source, account)
@@ -68,6 +74,8 @@ def ticket_create(
         created_by=by,
         created_at=now,
         request_key=request_key,
+        channel=channel,
+        requester_email=requester_email,
     )
     ticket.priority = priority.suggested_priority(
         source=source, tier=tier, severity=severity or None
