@@ -17,6 +17,7 @@ from shared import roles
 from triage import services
 from triage.models import Account, Channel, Message, Ticket
 from triage.selectors import (
+    account_addresses,
     position_of,
     ticket_messages,
     ticket_timeline,
@@ -24,6 +25,8 @@ from triage.selectors import (
     visible_tickets,
 )
 from triage.serializers import (
+    AccountAddressIn,
+    AccountAddressOut,
     AccountIn,
     AccountOut,
     EventOut,
@@ -83,6 +86,40 @@ class AccountListApi(generics.ListCreateAPIView):
 class AccountDetailApi(generics.RetrieveAPIView):
     queryset = Account.objects.all()
     serializer_class = AccountOut
+
+
+class AccountAddressesApi(APIView):
+    """The addresses and domains that map senders to this account (issue 13)."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [roles.IsSupportOrLeadership()]
+        return [roles.IsStaffRole()]
+
+    @extend_schema(responses=AccountAddressOut(many=True))
+    def get(self, request, pk: int):
+        account = get_object_or_404(Account, pk=pk)
+        return Response(AccountAddressOut(account_addresses(account), many=True).data)
+
+    @extend_schema(request=AccountAddressIn, responses={201: AccountAddressOut})
+    def post(self, request, pk: int):
+        account = get_object_or_404(Account, pk=pk)
+        data = AccountAddressIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.account_address_add(account=account, by=request.user, **data.validated_data)
+        return Response(AccountAddressOut(row).data, status=status.HTTP_201_CREATED)
+
+
+class AccountAddressApi(APIView):
+    permission_classes = [roles.IsSupportOrLeadership]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int, address_id: int):
+        """Stop mapping senders through it; the row is kept with who removed it and when."""
+        account = get_object_or_404(Account, pk=pk)
+        row = get_object_or_404(account_addresses(account), pk=address_id)
+        services.account_address_remove(address=row, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

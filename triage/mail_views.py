@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
-from triage.models import Attachment
-from triage.selectors import ticket_attachment, visible_tickets
+from shared import roles
+from shared.forms import add_service_errors
+from shared.web import staff_required
+from triage import services
+from triage.forms import AccountAddressForm
+from triage.models import Account, AccountAddress, AddressKind, Attachment
+from triage.selectors import account_addresses, ticket_attachment, visible_tickets
+from triage.views import account_page
 
 
 @login_required
@@ -28,3 +38,43 @@ def ticket_attachment_download(request, pk: int, attachment_pk: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@staff_required
+@require_POST
+def account_address_add(request, pk: int):
+    """Map an address or a domain to the account (support, leadership)."""
+    account = get_object_or_404(Account, pk=pk)
+    roles.require_role(
+        request.user, roles.SUPPORT, roles.LEADERSHIP, action="change an account's addresses"
+    )
+    form = AccountAddressForm(request.POST)
+    if form.is_valid():
+        try:
+            row = services.account_address_add(
+                account=account, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Mail from {_described(row)} now files for this account.")
+            return redirect("account-detail", pk=account.pk)
+    return account_page(request, account, address_form=form)
+
+
+@staff_required
+@require_POST
+def account_address_remove(request, pk: int, address_pk: int):
+    """Stop mapping an address or a domain to the account; the row is kept, stamped."""
+    account = get_object_or_404(Account, pk=pk)
+    roles.require_role(
+        request.user, roles.SUPPORT, roles.LEADERSHIP, action="change an account's addresses"
+    )
+    row = get_object_or_404(account_addresses(account), pk=address_pk)
+    services.account_address_remove(address=row, by=request.user)
+    messages.success(request, f"Mail from {_described(row)} no longer files for this account.")
+    return redirect("account-detail", pk=account.pk)
+
+
+def _described(row: AccountAddress) -> str:
+    return f"the domain {row.value}" if row.kind == AddressKind.DOMAIN else row.value

@@ -19,6 +19,8 @@ from shared.api import (
 )
 from triage.models import (
     Account,
+    AccountAddress,
+    AddressKind,
     Attachment,
     Channel,
     Deployment,
@@ -57,6 +59,19 @@ class AccountOut(serializers.ModelSerializer):
     class Meta:
         model = Account
         fields = ["id", "name", "tier", "deployment", "premium", "timezone", "contact_email"]
+
+
+class AccountAddressIn(InputSerializer):
+    kind = StrictChoiceField(AddressKind.values)
+    value = StrictCharField(max_length=320)
+
+
+class AccountAddressOut(serializers.ModelSerializer):
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AccountAddress
+        fields = ["id", "kind", "value", "added_at", "added_by"]
 
 
 class TicketIn(InputSerializer):

@@ -5,6 +5,16 @@ from triage import apis
 urlpatterns = [
     path("accounts/", apis.AccountListApi.as_view(), name="api-accounts"),
     path("accounts/<int:pk>/", apis.AccountDetailApi.as_view(), name="api-account"),
+    path(
+        "accounts/<int:pk>/addresses/",
+        apis.AccountAddressesApi.as_view(),
+        name="api-account-addresses",
+    ),
+    path(
+        "accounts/<int:pk>/addresses/<int:address_id>/",
+        apis.AccountAddressApi.as_view(),
+        name="api-account-address",
+    ),
     path("tickets/", apis.TicketListApi.as_view(), name="api-tickets"),
     path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),
     path("tickets/<int:pk>/triage/", apis.TicketTriageApi.as_view(), name="api-ticket-triage"),

@@ -18,4 +18,14 @@ urlpatterns = [
     ),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
+    path(
+        "accounts/<int:pk>/addresses/",
+        mail_views.account_address_add,
+        name="account-address-add",
+    ),
+    path(
+        "accounts/<int:pk>/addresses/<int:address_pk>/remove/",
+        mail_views.account_address_remove,
+        name="account-address-remove",
+    ),
 ]

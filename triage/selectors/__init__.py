@@ -1,5 +1,6 @@
 """Reads for the triage app: tickets and their visibility, the ranked queue, SLA clocks."""
 
+from triage.selectors.addresses import account_addresses, account_for_address
 from triage.selectors.messages import ticket_attachment, ticket_messages
 from triage.selectors.ranked import (
     QueuePage,
@@ -33,6 +34,8 @@ from triage.selectors.tickets import (
 )
 
 __all__ = [
+    "account_addresses",
+    "account_for_address",
     "QueuePage",
     "SlaBook",
     "SlaRule",
