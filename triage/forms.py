@@ -147,9 +147,10 @@ class TicketCreateForm(forms.Form):
 class ContactEmailForm(forms.Form):
     contact_email = forms.EmailField(
         required=False,
-        label="Contact e-mail for proactive notices",
-        help_text="When the queue is backed up, this customer's notices go here. Blank: to "
-        "whoever filed the ticket.",
+        label="Contact e-mail",
+        help_text="Public replies and proactive notices go here when a ticket has no "
+        "requester's address; mail from it files tickets for this account. Blank: notices go "
+        "to whoever filed the ticket.",
     )
 
 

@@ -41,6 +41,7 @@ from triage.selectors import (
     open_queue,
     place_and_above,
     positions_of,
+    ticket_messages,
     ticket_timeline,
     visible_tickets,
 )
@@ -67,6 +68,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "why": ticket.why(),
         "why_below": rank.why_below(ticket.facts(), above.facts()) if above else "",
         "events": ticket_timeline(ticket, request.user),
+        "thread": ticket_messages(ticket),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
         "is_support": is_support,
