@@ -1,10 +1,9 @@
-"""Mail pages: the quarantine (leadership and support), a received file, a ticket's account."""
+"""Mail pages: the quarantine (leadership and support), an unknown sender's account."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,8 +12,8 @@ from mail.forms import AccountPickForm
 from mail.services.quarantine import quarantine_release
 from shared import roles
 from shared.errors import Conflict
-from shared.web import signed_in, staff_required
-from triage.models import Attachment, Message, MessageKind
+from shared.web import staff_required
+from triage.models import Message, MessageKind
 from triage.selectors import visible_tickets
 from triage.services import ticket_set_account
 
@@ -41,23 +40,6 @@ def quarantine_release_view(request, pk: int):
         return redirect(message.ticket)
     messages.success(request, "Released.")
     return redirect("mail-quarantine")
-
-
-@signed_in
-def attachment_download(request, pk: int):
-    """Send a received file as a download, never shown inline (it came from outside)."""
-    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
-    ticket_id = attachment.message.ticket_id
-    if ticket_id is None or not visible_tickets(request.user).filter(pk=ticket_id).exists():
-        raise Http404("No such file.")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename or "attachment",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_POST

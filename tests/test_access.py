@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -36,7 +37,7 @@ from tests.presales.conftest import file_request
 from tests.presales.test_pages import form_data as presales_form
 from tests.queues.helpers import engineer
 from triage import services
-from triage.models import Attachment, Message
+from triage.models import AccountAddress, Attachment, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +135,34 @@ def _pk(attr: str) -> Callable[[World], dict]:
 
 
 TICKET, PINNED, OWN, OTHER = _pk("ticket"), _pk("pinned"), _pk("own_request"), _pk("other_request")
+CUSTOMER = _pk("customer")
+NEW_DOMAIN = {"kind": "domain", "value": "new-customer.example"}
+
+
+def _address(w: World) -> AccountAddress:
+    """The customer's mapped domain (made once; each request runs in a rolled-back savepoint)."""
+    row, _ = AccountAddress.objects.get_or_create(
+        account=w.customer, kind="domain", value="customer.example", removed_at=None
+    )
+    return row
+
+
+def _attachment(w: World) -> dict:
+    """An attachment on a message on the ticket's thread (issue 13)."""
+    message, _ = Message.objects.get_or_create(
+        message_id=f"access.{w.ticket.pk}@customer.example",
+        defaults={
+            "ticket": w.ticket, "direction": "in", "kind": "opened", "source": "pipe",
+            "at": w.ticket.created_at,
+        },
+    )  # fmt: skip
+    attachment = message.attachments.first() or Attachment.objects.create(
+        message=message, filename="log.txt", content_type="text/plain", size=2,
+        file=ContentFile(b"ok", name="log.txt"),
+    )  # fmt: skip
+    return {"pk": w.ticket.pk, "attachment_pk": attachment.pk}
+
+
 SAM = {"username": "sam"}
 MATRIX = {"figure": "matrix"}
 REVOKE = {"action": "revoke", "confirm": "on"}
@@ -165,14 +194,6 @@ def _api_request(w: World, **overrides) -> dict:
 def _mailed(w: World):
     """Return the outcome of a mail with files from an unknown sender (received once)."""
     return receive(corpus("attachments"), source="pipe")
-
-
-def _file(w: World) -> dict:
-    return {
-        "pk": Attachment.objects.get(
-            message__message_id=_mailed(w).message_id, filename="crash.log"
-        ).pk
-    }
 
 
 def _held(w: World) -> dict:
@@ -223,6 +244,11 @@ HTML_ROWS = [
     ),
     Row("account-list", "get", staff(200, anon=L)),
     Row("account-detail", "get", staff(200, anon=L), kwargs=lambda w: {"pk": w.customer.pk}),
+    Row("account-address-add", "post", expect(L, 302, 403, 302, 403), kwargs=CUSTOMER,
+        body=NEW_DOMAIN),
+    Row("account-address-remove", "post", expect(L, 302, 403, 302, 403),
+        kwargs=lambda w: {"pk": w.customer.pk, "address_pk": _address(w).pk}),
+    Row("ticket-attachment", "get", expect(L, 200, 404, 200, 200), kwargs=_attachment),
     Row(
         "account-detail", "post", expect(L, 302, 403, 302, 403),
         kwargs=lambda w: {"pk": w.customer.pk}, body={"contact_email": "ops@customer.example"},
@@ -252,7 +278,6 @@ HTML_ROWS = [
     # Mail (issue 13): the quarantine, a received file, an unknown sender's account.
     Row("mail-quarantine", "get", expect(L, 200, 403, 200, 403)),
     Row("mail-release", "post", expect(L, 302, 403, 302, 403), kwargs=lambda w: _held(w)),
-    Row("mail-attachment", "get", expect(L, 200, 404, 200, 200), kwargs=lambda w: _file(w)),
     Row(
         "mail-ticket-account", "post", expect(L, 302, 403, 403, 403),
         kwargs=lambda w: {"pk": _mailed(w).ticket_id}, body=lambda w: {"account": w.customer.name},
@@ -335,6 +360,13 @@ API_ROWS = [
     ),
     Row("api-ticket-events", "get", staff(200, ce=404), kwargs=TICKET),
     Row("api-ticket-events", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
+    Row("api-ticket-messages", "get", staff(200, ce=404), kwargs=TICKET),
+    Row("api-ticket-messages", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
+    Row("api-account-addresses", "get", staff(200), kwargs=CUSTOMER),
+    Row("api-account-addresses", "post", expect(401, 201, 403, 201, 403), kwargs=CUSTOMER,
+        body=NEW_DOMAIN),
+    Row("api-account-address", "delete", expect(401, 204, 403, 204, 403),
+        kwargs=lambda w: {"pk": w.customer.pk, "address_id": _address(w).pk}),
     Row("api-ticket-escalations", "get", staff(200), kwargs=TICKET),
     Row(
         "api-ticket-escalations", "post", expect(401, 201, 403, 403, 403), kwargs=TICKET,
@@ -408,6 +440,7 @@ OBJECT_ROWS = [
     Row("presales-exception-new", "get", {"carl": 404}, query="?ticket={own}"),
     Row("api-ticket", "get", {"carl": 404}, kwargs=OWN),
     Row("api-ticket-events", "get", {"carl": 404}, kwargs=OWN),
+    Row("api-ticket-messages", "get", {"carl": 404}, kwargs=OWN),
     Row("api-presales-request", "get", {"carl": 404}, kwargs=OWN),
     Row("api-presales-exception", "get", {"carl": 404}, kwargs=_pk("exception")),
     Row(

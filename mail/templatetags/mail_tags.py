@@ -2,7 +2,6 @@
 
 from django import template
 
-from mail import selectors
 from shared import roles
 from triage.models import Channel, Source
 
@@ -17,14 +16,14 @@ def mail_nav(context) -> dict:
 
 @register.simple_tag(takes_context=True)
 def mail_ticket_panel(context, ticket) -> dict:
-    """Return what the ticket page shows of mail: received files and the account picker."""
+    """Return what the ticket page's Email panel shows: the account picker (the thread and its
+    files are the ticket page's own section)."""
     user = context["request"].user
     email = ticket.channel == Channel.EMAIL
-    return {
-        "email": email,
-        "attachments": selectors.ticket_attachments(ticket) if email else [],
-        "pick_account": email
+    pick = (
+        email
         and ticket.is_open
         and ticket.source != Source.INTERNAL
-        and roles.has_role(user, roles.SUPPORT),
-    }
+        and roles.has_role(user, roles.SUPPORT)
+    )
+    return {"show": email and (pick or ticket.account_id is None), "pick_account": pick}

@@ -41,6 +41,7 @@ def presales_request_create(
 ) -> PresalesRequest:
     """File a CE's request: its presales ticket enters the ranked queue in the same transaction.
 
+    `channel`: how it came in (the form: web, the API: api, mail: email).
     `incomplete_ok` (mail): required R9 fields may be missing; the request is flagged incomplete
     with the fields it lacks, and still enters the queue.
     """

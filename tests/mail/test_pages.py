@@ -57,13 +57,14 @@ def test_the_ticket_page_lists_received_files_and_serves_them_as_downloads(
     page = _client(client, sam_support).get(f"/tickets/{outcome.ticket_id}/").content.decode()
     assert "screenshot.png" in page and "crash.log" in page and "Unknown sender." in page
     attachment = Message.objects.get(message_id=outcome.message_id).attachments.first()
-    download = client.get(f"/mail/attachments/{attachment.pk}/")
+    download = client.get(f"/tickets/{outcome.ticket_id}/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/octet-stream"
     assert download["Content-Disposition"].startswith("attachment;")
     assert b"".join(download.streaming_content).startswith(b"\x89PNG")
     client.logout()
-    assert _client(client, cara_ce).get(f"/mail/attachments/{attachment.pk}/").status_code == 404
+    url = f"/tickets/{outcome.ticket_id}/attachments/{attachment.pk}/"
+    assert _client(client, cara_ce).get(url).status_code == 404
 
 
 def test_support_picks_an_unknown_senders_account_and_the_rank_follows(client, sam_support):

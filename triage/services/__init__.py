@@ -4,6 +4,7 @@ The package splits the writes by topic; callers import them from `triage.service
 """
 
 from triage.services.accounts import account_create, account_set_contact_email, ticket_set_account
+from triage.services.addresses import account_address_add, account_address_remove
 from triage.services.changes import (
     ticket_assign,
     ticket_pin,
@@ -24,6 +25,8 @@ from triage.services.replies import ticket_reply
 from triage.services.timeline import event_record
 
 __all__ = [
+    "account_address_add",
+    "account_address_remove",
     "account_create",
     "account_set_contact_email",
     "event_record",

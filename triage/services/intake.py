@@ -59,7 +59,11 @@ def ticket_create(
     requester: User | None = None,
     requester_email: str = "",
 ) -> Ticket:
-    """File a ticket; it enters the ranked queue at its suggested priority (R3)."""
+    """File a ticket; it enters the ranked queue at its suggested priority (R3).
+
+    `channel` says how it came in (the form: web, the API: api, mail: email) and
+    `requester_email` the address the customer wrote from, where public replies go.
+    """
     now = now or timezone.now()
     title, description = ticket_text(title, description)
     tier = _tier_for(source, account, channel)
