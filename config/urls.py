@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("dashboards.web_urls")),
     path("presales/", include("presales.web_urls")),
     path("engineering/", include("escalations.web_urls")),
+    path("mail/", include("mail.urls")),
 ]
 
 # A lost database raised inside a middleware answers 503 like one raised in a view.
