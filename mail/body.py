@@ -15,6 +15,7 @@ import nh3
 from inscriptis import get_text
 
 TEXT_MAX = 200_000  # characters of body text kept on the row (the raw message keeps it all)
+_TAGS = set(nh3.ALLOWED_TAGS) - {"img"}
 _ID_RE = re.compile(r"<([^<>\s]{1,990})>")
 
 
@@ -71,7 +72,8 @@ def html_to_text(html: str) -> str:
 
 def sanitize_html(html: str) -> str:
     """Return HTML safe to show: no scripts, styles, handlers or remote-loading tricks."""
-    return nh3.clean(html, link_rel="noopener noreferrer nofollow")
+    # No images: a remote one tells the sender when and where support read the mail.
+    return nh3.clean(html, tags=_TAGS, link_rel="noopener noreferrer nofollow")
 
 
 def _filename(part: Message) -> str:
@@ -136,6 +138,29 @@ def _walk(part, plain, html, attachments, problems, depth) -> None:
         problems.append("parts nested more than 20 deep: the rest is in the raw message")
         return
     ctype = _content_type(part)
+    if ctype == "message/rfc822":
+        # A forwarded message: kept whole as an attachment (the raw message keeps it too).
+        attachments.append(
+            Attachment(
+                filename=_filename(part) or "forwarded-message.eml",
+                content_type="message/rfc822",
+                content=_rfc822_bytes(part),
+            )
+        )
+        inner = _inner(part)
+        if inner is not None:
+            # Its text is part of what the sender says ("see below"), so it joins ours.
+            texts: list[str] = []
+            _walk(inner, texts, [], [], problems, depth + 1)
+            head = "\n".join(
+                f"{name}: {str(inner.get(name, '') or '')[:200]}"
+                for name in ("From", "Date", "Subject")
+                if inner.get(name)
+            )
+            plain.append(f"---------- Forwarded message ----------\n{head}\n\n" + "\n".join(texts))
+        return
+    if ctype == "message/delivery-status":
+        return  # machine-readable: the report's text part says it for people
     if part.is_multipart():
         payload = part.get_payload()
         if not isinstance(payload, list):
@@ -154,16 +179,6 @@ def _walk(part, plain, html, attachments, problems, depth) -> None:
         for sub in payload:
             if isinstance(sub, Message):
                 _walk(sub, plain, html, attachments, problems, depth + 1)
-        return
-    if ctype == "message/rfc822" or isinstance(part.get_payload(), list):
-        # A forwarded message: kept whole as an attachment, its text quoted below ours.
-        attachments.append(
-            Attachment(
-                filename=_filename(part) or "forwarded-message.eml",
-                content_type="message/rfc822",
-                content=_rfc822_bytes(part),
-            )
-        )
         return
     if _is_attachment(part):
         attachments.append(
@@ -186,8 +201,6 @@ def _walk(part, plain, html, attachments, problems, depth) -> None:
             )
     elif ctype == "text/html":
         html.append(part_text(part, problems))
-    elif ctype in ("message/delivery-status",):
-        plain.append(part_text(part, problems))
     else:
         attachments.append(
             Attachment(
@@ -206,10 +219,15 @@ def _is_attachment(part: Message) -> bool:
     return disposition == "attachment" or (disposition == "inline" and bool(_filename(part)))
 
 
-def _rfc822_bytes(part: Message) -> bytes:
+def _inner(part: Message) -> Message | None:
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else payload
-    if isinstance(inner, Message):
+    return inner if isinstance(inner, Message) else None
+
+
+def _rfc822_bytes(part: Message) -> bytes:
+    inner = _inner(part)
+    if inner is not None:
         try:
             return inner.as_bytes()
         except Exception:  # noqa: BLE001

@@ -122,10 +122,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Uploaded and received files (raw mail, attachments) through Django's default storage.
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-MEDIA_URL = "/media/"
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,11 +129,18 @@ LOGOUT_REDIRECT_URL = "login"
 # Unset EMAIL_URL: mail is written to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Triage <support@example.com>")
+# The support address (issue 13): customers write to it, and every reply and notice on a
+# ticket's thread is sent from it; our Message-IDs use its domain. One setting: the team's
+# other mail (warnings, escalations) comes from the same address unless DEFAULT_FROM_EMAIL says.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@support-triage.localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Support Triage <{SUPPORT_EMAIL}>")
+# Raw mail received and sent, attachments (Django's storage).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
-# Inbound mail (issue 13, docs/mail.md): size limits of what a received message keeps.
+# Inbound mail (issue 13, docs/mail.md): the size limits of what a received message keeps.
 MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
 MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 

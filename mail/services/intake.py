@@ -9,11 +9,12 @@ delivery of the same message a no-op, even when two deliveries race.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from mail.parse import ParsedMail, parse_message
@@ -21,6 +22,7 @@ from mail.services.routing import route
 from triage.models import Direction, Message, MessageKind
 
 DUPLICATE = "duplicate"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,36 @@ def receive(raw: bytes, *, source: str, now: datetime | None = None) -> Outcome:
     try:
         with transaction.atomic():
             message = _store(parsed, raw, source=source, now=now)
-            return _route(message, parsed, now=now)
+            try:
+                with transaction.atomic():
+                    return _route(message, parsed, now=now)
+            except (OperationalError, InterfaceError):
+                raise  # the database is away: nothing is kept, the caller retries
+            except Exception as error:  # noqa: BLE001 - bad input never loses a message
+                logger.exception("mail %s quarantined: the pipeline failed", parsed.message_id)
+                return _quarantine_failed(message, error)
     except IntegrityError:
         # A concurrent delivery of the same message committed first (message_id is unique).
         existing = _existing(parsed.message_id)
         if existing is None:
             raise
         return existing
+
+
+def _quarantine_failed(message: Message, error: Exception) -> Outcome:
+    """Keep a message the pipeline could not take in quarantine, with why (its raw is kept)."""
+    reason = f"the pipeline failed: {type(error).__name__}: {error}"[:1000]
+    message.ticket = None
+    message.kind = MessageKind.QUARANTINED
+    message.note = "; ".join(n for n in (reason, message.note) if n)
+    message.save(update_fields=["ticket", "kind", "note"])
+    return Outcome(
+        message_id=message.message_id,
+        kind=message.kind,
+        ticket_id=None,
+        created=True,
+        note=reason,
+    )
 
 
 def _existing(message_id: str) -> Outcome | None:

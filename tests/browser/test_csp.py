@@ -115,6 +115,7 @@ PAGES = {
         ("/presales/", "h1"),
         ("/presales/new/", "[data-key-dates]"),
         ("/presales/requests/{request}/", "h1"),
+        ("/presales/requests/{request}/complete/", "form.presales-form"),
         ("/presales/exceptions/new/", "form"),
         ("/me/token/", "h1"),
     ],
@@ -132,6 +133,7 @@ PAGES = {
         ("/admin/triage/account/{account}/change/", "#content-main form"),
         ("/admin/presales/presalesrequest/{request}/change/", "#content-main form"),  # inlines
         ("/admin/queues/absence/add/", "#content-main form"),  # date widgets
+        ("/mail/quarantine/", "h1"),
     ],
     "eve": [
         ("/engineering/", "h1"),

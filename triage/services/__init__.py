@@ -3,7 +3,7 @@
 The package splits the writes by topic; callers import them from `triage.services`.
 """
 
-from triage.services.accounts import account_create, account_set_contact_email
+from triage.services.accounts import account_create, account_set_contact_email, ticket_set_account
 from triage.services.changes import (
     ticket_assign,
     ticket_pin,
@@ -38,6 +38,7 @@ __all__ = [
     "ticket_refresh_rank",
     "ticket_reply",
     "ticket_save",
+    "ticket_set_account",
     "ticket_set_status",
     "ticket_triage",
     "ticket_unpin",

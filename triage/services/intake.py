@@ -13,7 +13,7 @@ from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage import hooks, priority
 from triage.models import Account, Channel, EventKind, Source, Status, Ticket, TicketEvent
 from triage.selectors.sla import SlaBook
-from triage.services.ranking import ticket_refresh_rank, ticket_save
+from triage.services.ranking import locked, ticket_refresh_rank, ticket_save
 from triage.services.timeline import event_record
 
 
@@ -187,3 +187,31 @@ def ticket_bulk_create(
             batch_size=batch_size,
         )  # fmt: skip
     return len(created_tickets)
+
+
+@transaction.atomic
+def ticket_describe(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    title: str,
+    description: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Replace a ticket's title and description (a request completed later), on the timeline."""
+    now = now or timezone.now()
+    title, description = ticket_text(title, description)
+    ticket = locked(ticket)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.PRESALES if ticket.source == Source.PRESALES else EventKind.NOTE,
+        by=by,
+        now=now,
+        from_value=ticket.title,
+        to_value=title,
+        reason=reason,
+    )
+    ticket.title, ticket.description = title, description
+    ticket_save(ticket, now)
+    return ticket
