@@ -257,13 +257,15 @@ def _fetch(env: dict[str, str], batch: int, *, profile: str | None = None) -> di
     if profile:
         command += ["-m", "pyinstrument", "-i", "0.001", "-r", "text", "-o", profile]
     command += ["manage.py", "fetch_mail", "--url", URL, "--batch", str(batch)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t0 = time.monotonic()
     done = subprocess.run(  # noqa: S603
         command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     seconds = time.monotonic() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     match = SUMMARY.search(done.stdout)
     if done.returncode or not match:
         sys.exit(f"fetch_mail failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-3000:]}")
@@ -273,6 +275,9 @@ def _fetch(env: dict[str, str], batch: int, *, profile: str | None = None) -> di
         "created": created,
         "duplicates": duplicates,
         "seconds": seconds,
+        # The fetcher's own CPU time (user + system): on a shared machine, the part of the
+        # wall time that is this process's work rather than waiting for a core or the database.
+        "cpu": cpu,
         # RUSAGE_CHILDREN's maximum over every child so far: valid for the first fetch, and
         # an upper bound for later ones (the seeding child is far smaller).
         "peak_mb": max(peak_kb, before) / 1024,
@@ -291,6 +296,10 @@ def _report(args, size, fill_seconds, first, second, third, load_before, load_af
         f"created {first['created']:,}, duplicates {first['duplicates']:,}"
     )
     print(f"messages/s            {rate:.0f}")
+    print(
+        f"fetcher CPU           {first['cpu']:.1f} s ({first['cpu'] / max(n, 1) * 1000:.1f} ms "
+        "a message, Django's start included)"
+    )
     print(f"peak RSS (fetcher)    {first['peak_mb']:.0f} MB")
     print(
         f"second fetch          {second['seconds']:.1f} s: fetched {second['fetched']}, "
