@@ -24,16 +24,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from escalations import services as escalation_services
+from mail.services.intake import receive
 from presales import services as presales_services
 from tests.conftest import api_client
 from tests.escalations.test_pages import form_data as escalation_form
 from tests.escalations.test_services import context as escalation_context
 from tests.escalations.test_services import escalate, triaged
 from tests.factories import AccountFactory, TicketFactory, UserFactory, token_for
+from tests.mail.helpers import corpus
 from tests.presales.conftest import file_request
 from tests.presales.test_pages import form_data as presales_form
 from tests.queues.helpers import engineer
 from triage import services
+from triage.models import Attachment, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +162,24 @@ def _api_request(w: World, **overrides) -> dict:
     return {**data, **overrides}
 
 
+def _mailed(w: World):
+    """Return the outcome of a mail with files from an unknown sender (received once)."""
+    return receive(corpus("attachments"), source="pipe")
+
+
+def _file(w: World) -> dict:
+    return {
+        "pk": Attachment.objects.get(
+            message__message_id=_mailed(w).message_id, filename="crash.log"
+        ).pk
+    }
+
+
+def _held(w: World) -> dict:
+    held = receive(corpus("no-from"), source="pipe")
+    return {"pk": Message.objects.get(message_id=held.message_id).pk}
+
+
 L = LOGIN
 # fmt: off
 HTML_ROWS = [
@@ -223,6 +244,19 @@ HTML_ROWS = [
         body=lambda w: presales_form(w.prospect),
     ),
     Row("presales-request", "get", expect(L, 200, 200, 200, 403), kwargs=OWN),
+    Row("presales-request-complete", "get", expect(L, 200, 200, 403, 403), kwargs=OWN),
+    Row(
+        "presales-request-complete", "post", expect(L, 302, 302, 403, 403), kwargs=OWN,
+        body=lambda w: presales_form(w.prospect, summary="Backups fail, now with details"),
+    ),
+    # Mail (issue 13): the quarantine, a received file, an unknown sender's account.
+    Row("mail-quarantine", "get", expect(L, 200, 403, 200, 403)),
+    Row("mail-release", "post", expect(L, 302, 403, 302, 403), kwargs=lambda w: _held(w)),
+    Row("mail-attachment", "get", expect(L, 200, 404, 200, 200), kwargs=lambda w: _file(w)),
+    Row(
+        "mail-ticket-account", "post", expect(L, 302, 403, 403, 403),
+        kwargs=lambda w: {"pk": _mailed(w).ticket_id}, body=lambda w: {"account": w.customer.name},
+    ),
     Row("presales-exceptions", "get", expect(L, 200, 200, 200, 403)),
     Row("presales-exception-new", "get", expect(L, 403, 200, 403, 403)),
     Row(
@@ -369,6 +403,7 @@ OBJECT_ROWS = [
     # A CE reaching another CE's request or ticket, in the UI and the API.
     Row("ticket-detail", "get", {"carl": 404}, kwargs=OWN),
     Row("presales-request", "get", {"carl": 404}, kwargs=OWN),
+    Row("presales-request-complete", "get", {"carl": 404}, kwargs=OWN),
     Row("presales-exception", "get", {"carl": 404}, kwargs=_pk("exception")),
     Row("presales-exception-new", "get", {"carl": 404}, query="?ticket={own}"),
     Row("api-ticket", "get", {"carl": 404}, kwargs=OWN),

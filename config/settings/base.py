@@ -140,7 +140,9 @@ MEDIA_URL = "/media/"
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
-# Inbound mail (issue 13, docs/mail.md): the size limits of what a received message keeps.
+# Inbound mail (issue 13, docs/mail.md): the size limits of what a received message keeps, and
+# where links in our automatic replies point (the site as people open it).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
 MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 

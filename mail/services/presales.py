@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -102,7 +103,7 @@ def _ask_for_missing(request, *, ce: User, missing: list[str], message: Message)
     """Send the CE our one automatic reply (RFC 3834: at most one per address an hour)."""
     if not ce.email:
         return
-    link = reverse("presales-request-complete", args=[request.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("presales-request-complete", args=[request.pk])
     thread_send(
         ticket=request.ticket,
         kind=MessageKind.AUTO_REPLY,

@@ -272,7 +272,7 @@ def test_a_ce_mail_missing_fields_is_filed_incomplete_and_asks_once(
         "- Steps taken",
         "- Sales stage",
     ]
-    assert f"/presales/requests/{request.pk}/complete/" in asked.body
+    assert f"http://127.0.0.1:8000/presales/requests/{request.pk}/complete/" in asked.body
     assert asked.extra_headers["In-Reply-To"] == "<ce-request-2@example.com>"
     assert f"[#{request.pk}]" in asked.subject
     stored = Message.objects.get(kind=MessageKind.AUTO_REPLY)
