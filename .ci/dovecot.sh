@@ -56,7 +56,12 @@ start() {
         -e "s|@FIRST_UID@|$first|g" "$HERE/dovecot/dovecot.conf.in" > "$CONF"
     mkdir -p "$RUN/mail/$USER_NAME/Maildir"/{cur,new,tmp}
     chown -R "$uid:$gid" "$RUN/mail"
-    "$DOVECOT" -c "$CONF" || die "dovecot did not start (log: $RUN/dovecot.log)"
+    # Its own stdio goes to a file: the daemon's children would otherwise hold a caller's pipe
+    # (a `$(...)` or a captured subprocess) open forever.
+    "$DOVECOT" -c "$CONF" </dev/null >"$RUN/start.log" 2>&1 || {
+        cat "$RUN/start.log" >&2
+        die "dovecot did not start (log: $RUN/dovecot.log)"
+    }
     for _ in $(seq 50); do listening && break; sleep 0.1; done
     listening || { tail -20 "$RUN/dovecot.log" >&2 || true; die "Dovecot is not answering on 127.0.0.1:$PORT"; }
     echo "Dovecot listening on 127.0.0.1:$PORT (Maildir $RUN/mail/$USER_NAME/Maildir)"

@@ -40,6 +40,7 @@ urlpatterns = [
     path("presales/", include("presales.web_urls")),
     path("engineering/", include("escalations.web_urls")),
     path("mail/", include("mail.web_urls")),
+    path("mail/", include("mail.urls")),  # providers' inbound webhooks
 ]
 
 # A lost database raised inside a middleware answers 503 like one raised in a view.

@@ -275,6 +275,18 @@ CELERY_BEAT_SCHEDULE = {
 # imaps://user:pass@host:993/INBOX,imap://user:pass@host:143/Support (user, password and folder
 # URL-encoded when they hold @, : or /).
 INBOUND_IMAP_URLS = env.list("INBOUND_IMAP_URLS", default=[])
+# Providers' inbound webhooks (django-anymail, /mail/inbound/<provider>/): a provider answers 404
+# until its secret is set. ANYMAIL_WEBHOOK_SECRET: "user:pass" basic auth that every provider's
+# webhook must send (comma separated to rotate; required for Postmark, which signs nothing).
+# MAILGUN_WEBHOOK_SIGNING_KEY: Mailgun's HTTP webhook signing key (HMAC of each request).
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    }.items()
+    if value
+}
 # --- end of inbound mail ----------------------------------------------------------------------
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------------

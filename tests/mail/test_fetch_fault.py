@@ -63,6 +63,7 @@ def test_a_fetcher_killed_mid_batch_loses_nothing_and_stores_nothing_twice(
     stored = Message.objects.count()
     _, unseen = imap.counts(imap_box)
     assert 0 < stored < N
+    print(f"killed at {stored} rows stored, {N - unseen} flagged")  # shown with -s
     # Killed between a commit and its batch's flag: rows exist for messages still unseen.
     assert stored > N - unseen, (stored, unseen)
 
