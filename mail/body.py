@@ -181,34 +181,22 @@ def _walk(part, plain, html, attachments, problems, depth) -> None:
                 _walk(sub, plain, html, attachments, problems, depth + 1)
         return
     if _is_attachment(part):
-        attachments.append(
-            Attachment(
-                filename=_filename(part) or "attachment",
-                content_type=ctype,
-                content=_payload_bytes(part),
-            )
-        )
+        attachments.append(_as_file(part, ctype))
     elif ctype == "text/plain" or (ctype.startswith("text/") and ctype != "text/html"):
         if ctype in ("text/plain", "text/enriched") or depth == 0:
             plain.append(part_text(part, problems))
         else:
-            attachments.append(
-                Attachment(
-                    filename=_filename(part) or "part.txt",
-                    content_type=ctype,
-                    content=_payload_bytes(part),
-                )
-            )
+            attachments.append(_as_file(part, ctype, default_name="part.txt"))
     elif ctype == "text/html":
         html.append(part_text(part, problems))
     else:
-        attachments.append(
-            Attachment(
-                filename=_filename(part) or "attachment",
-                content_type=ctype,
-                content=_payload_bytes(part),
-            )
-        )
+        attachments.append(_as_file(part, ctype))
+
+
+def _as_file(part: Message, ctype: str, default_name: str = "attachment") -> Attachment:
+    return Attachment(
+        filename=_filename(part) or default_name, content_type=ctype, content=_payload_bytes(part)
+    )
 
 
 def _is_attachment(part: Message) -> bool:

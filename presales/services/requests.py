@@ -19,6 +19,20 @@ from triage.services import account_create, ticket_create
 from triage.services.intake import ticket_describe
 
 
+def _description(request: PresalesRequest, key_dates: Sequence[tuple[date, str]]) -> str:
+    """Return the ticket's description: the request's fields under their R9 headings."""
+    return requirements.description(
+        attempted_and_expected=request.attempted_and_expected,
+        steps_taken=request.steps_taken,
+        impact=request.impact,
+        impact_scope_label=request.get_impact_scope_display() if request.impact_scope else "",
+        sales_context=request.sales_context,
+        links=request.design_doc_links,
+        key_dates=key_dates,
+        key_dates_text=request.key_dates_text,
+    )
+
+
 @transaction.atomic
 def presales_request_create(
     *,
@@ -98,16 +112,7 @@ def presales_request_create(
     )
     ticket = ticket_create(
         title=values["summary"],
-        description=requirements.description(
-            attempted_and_expected=request.attempted_and_expected,
-            steps_taken=request.steps_taken,
-            impact=request.impact,
-            impact_scope_label=request.get_impact_scope_display() if impact_scope else "",
-            sales_context=request.sales_context,
-            links=links,
-            key_dates=key_dates,
-            key_dates_text=request.key_dates_text,
-        ),
+        description=_description(request, key_dates),
         source=Source.PRESALES,
         account=account,
         by=by,
@@ -168,16 +173,7 @@ def presales_request_complete(
         ticket=request.ticket,
         by=by,
         title=values["summary"],
-        description=requirements.description(
-            attempted_and_expected=request.attempted_and_expected,
-            steps_taken=request.steps_taken,
-            impact=request.impact,
-            impact_scope_label=request.get_impact_scope_display() if impact_scope else "",
-            sales_context=request.sales_context,
-            links=links,
-            key_dates=[(k.date, k.label) for k in request.key_dates.all()],
-            key_dates_text=request.key_dates_text,
-        ),
+        description=_description(request, [(k.date, k.label) for k in request.key_dates.all()]),
         reason="request completed"
         + (f" (was missing: {', '.join(was_missing)})" if was_missing else ""),
         now=now,
