@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from mail.parse import parse_message
@@ -27,7 +27,15 @@ def quarantine_release(*, message: Message, by: User, now: datetime | None = Non
         parsed = parse_message(raw.read())
     message.released_at, message.released_by = now, by
     message.save(update_fields=["released_at", "released_by"])
-    route(message, parsed, now=now, release=True)
+    try:
+        with transaction.atomic():
+            route(message, parsed, now=now, release=True)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as error:  # noqa: BLE001 - it stays held, the page says why
+        raise Conflict(
+            f"It still cannot be made a ticket ({type(error).__name__}: {error}); it stays held."
+        ) from error
     if message.ticket_id:
         event_record(
             ticket=message.ticket,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from triage.selectors.addresses import account_for_address
 from triage.services.changes import ticket_set_status
 from triage.services.timeline import event_record
 
+logger = logging.getLogger(__name__)
 REPLIED = "Customer replied by email"
 # Statuses a customer's reply moves back to work that waits on us (the clock resumes).
 REOPENED_BY_REPLY = (Status.WAITING_ON_CUSTOMER, Status.RESOLVED)
@@ -85,4 +87,12 @@ def _tell_assignee(ticket: Ticket, *, sender: str, text: str) -> None:
         f"{sender or 'The customer'} replied on ticket #{ticket.pk} "
         f"({ticket.get_status_display()}).\n\n{text[:4000]}\n\nOpen it: {ticket.get_absolute_url()}"
     )
-    transaction.on_commit(lambda: mail_send(subject=subject, body=body, to=[email]))
+    transaction.on_commit(lambda: _send_quietly(subject=subject, body=body, to=[email]))
+
+
+def _send_quietly(**message) -> None:
+    """Send after the commit; a failure is logged, never raised: the reply is already kept."""
+    try:
+        mail_send(**message)
+    except Exception:  # noqa: BLE001 - a bad assignee address or a mail server away
+        logger.exception("the assignee was not told of a customer's reply")

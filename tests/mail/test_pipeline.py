@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 
 from mail.services.intake import receive
@@ -289,3 +290,13 @@ def test_a_ce_gets_at_most_one_automatic_reply_an_hour(cara, django_capture_on_c
         outcome = receive(second, source="imap")
     assert PresalesRequest.objects.get(pk=outcome.ticket_id).incomplete  # filed all the same
     assert len(mail.outbox) == 1  # RFC 3834: one automatic reply per sender per hour
+
+
+def test_an_assignee_mail_that_cannot_go_out_never_loses_the_reply(
+    waiting_ticket, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=waiting_ticket.assignee_id).update(email="sam@")  # not an address
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = receive(corpus("gmail-reply"), source="imap")
+    assert outcome.kind == MessageKind.REPLY and mail.outbox == []
+    assert Ticket.objects.get(pk=waiting_ticket.pk).status == Status.IN_PROGRESS
