@@ -18,7 +18,7 @@ from triage.models import Direction, Message, MessageKind, MessageSource
 from triage.services.outbound import thread_send
 
 pytestmark = pytest.mark.django_db
-THREAD_HEADERS = MESSAGE_HEADERS | {"in-reply-to", "references", "auto-submitted"}
+THREAD_HEADERS = MESSAGE_HEADERS
 
 
 def customer_message(ticket, message_id="CAF1=abc@mail.customer.example", references=""):

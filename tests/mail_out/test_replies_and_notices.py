@@ -22,7 +22,7 @@ from tests.mail_out.test_outbound import customer_message, ids
 from triage import services as triage
 from triage.models import Message, MessageKind, Ticket
 
-THREAD_HEADERS = MESSAGE_HEADERS | {"in-reply-to", "references"}
+THREAD_HEADERS = MESSAGE_HEADERS
 
 
 def with_addresses(ticket, *, requester="", contact=""):
@@ -58,6 +58,7 @@ def test_a_public_reply_goes_to_the_customer_on_the_thread(
     assert ids(message["in-reply-to"]) == ids(message["references"]) == [first.message_id]
     assert str(message["subject"]) == f"Re: [#{ticket.pk}] Exports fail"
     assert "a full disk" in message.get_content()
+    assert "auto-submitted" not in message  # a person wrote it
     assert stored.ticket_id == ticket.pk
     assert stored.text.strip() == "We found the cause: a full disk."
 
@@ -129,6 +130,7 @@ def test_a_notice_is_sent_once_on_the_thread(smtp_server):
     assert ids(message["in-reply-to"]) == [first.message_id]
     assert str(message["subject"]).count(f"[#{ticket.pk}]") == 1
     assert [a.addr_spec for a in message["from"].addresses] == ["support@support.example"]
+    assert str(message["auto-submitted"]) == "auto-generated"  # RFC 3834: no auto-reply to it
 
 
 @pytest.mark.postgres

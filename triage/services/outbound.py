@@ -99,6 +99,8 @@ def thread_message(
         headers["References"] = mail_thread.ids_header(references)
     if kind == MessageKind.AUTO_REPLY:
         headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: no auto-reply to this one
+    elif kind == MessageKind.NOTICE:
+        headers["Auto-Submitted"] = "auto-generated"  # sent by the system, not by a person
     email = mail_message(
         subject=subject,
         body=body,
