@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("dashboards.web_urls")),
     path("presales/", include("presales.web_urls")),
     path("engineering/", include("escalations.web_urls")),
+    path("mail/", include("mail.web_urls")),
+    path("mail/", include("mail.urls")),  # providers' inbound webhooks
 ]
 
 # A lost database raised inside a middleware answers 503 like one raised in a view.

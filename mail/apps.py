@@ -7,3 +7,11 @@ class MailConfig(AppConfig):
     can thread what it sends."""
 
     name = "mail"
+
+    def ready(self):
+        from anymail.signals import inbound
+
+        from mail.webhooks import inbound_received
+
+        # Providers' inbound webhooks (mail/urls.py) into the one pipeline.
+        inbound.connect(inbound_received, dispatch_uid="mail.inbound_received")

@@ -21,6 +21,7 @@ from presales.serializers import (
 )
 from shared import roles
 from triage.apis import CONFLICT, ticket_response
+from triage.models import Channel
 from triage.selectors import positions_of, visible_tickets
 
 CE_SUPPORT_LEADERSHIP = roles.role_permission(roles.CE, roles.SUPPORT, roles.LEADERSHIP)
@@ -68,6 +69,7 @@ class PresalesRequestListApi(generics.ListCreateAPIView):
             sales_context=v["sales_context"],
             key_dates=[(k.date, k.label) for k in key_dates],
             key_dates_text=leftover,
+            channel=Channel.API,
         )
         return ticket_response(created.ticket, status.HTTP_201_CREATED)
 

@@ -112,6 +112,18 @@ class PresalesRequestForm(forms.Form):
         return data
 
 
+class PresalesCompleteForm(PresalesRequestForm):
+    """The R9 fields of a request filed incomplete by mail; its prospect is already set."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("account", "new_account_name", "new_account_deployment"):
+            del self.fields[name]
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+
 class KeyDateForm(forms.Form):
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     label = LineField(

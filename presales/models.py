@@ -38,6 +38,10 @@ class PresalesRequest(models.Model):
         blank=True, help_text="Key dates as the CE wrote them, when they were not all dates."
     )
     created_at = models.DateTimeField()
+    # A request mailed with R9 fields missing still enters the queue (the prospect's problem is
+    # real); the CE was asked once for what is missing and completes it in the web form.
+    incomplete = models.BooleanField(default=False, db_default=False)
+    missing_fields = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-ticket_id"]

@@ -15,6 +15,7 @@ from presales.forms import (
     ExceptionDecisionForm,
     ExceptionRequestForm,
     KeyDateFormSet,
+    PresalesCompleteForm,
     PresalesRequestForm,
 )
 from presales.models import ExceptionStatus
@@ -80,6 +81,41 @@ def request_new(request):
         status = 200
     return render(
         request, "presales/request_form.html", {"form": form, "dates": dates}, status=status
+    )
+
+
+@login_required
+def request_complete(request, pk: int):
+    """Complete a request a CE mailed with R9 fields missing (the link in our reply)."""
+    roles.require_role(request.user, roles.CE, roles.SUPPORT, action="complete a request")
+    r = get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    initial = {
+        "summary": r.summary,
+        "attempted_and_expected": r.attempted_and_expected,
+        "steps_taken": r.steps_taken,
+        "impact_scope": r.impact_scope,
+        "impact": r.impact,
+        "design_doc_links": "\n".join(r.design_doc_links),
+        "sales_context": r.sales_context,
+    }
+    form = PresalesCompleteForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.presales_request_complete(request=r, by=request.user, **form.cleaned_data)
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(request, f"Request #{r.pk} is complete.")
+                return redirect(r)
+        status = 400
+    missing = [form.fields[f].label if f in form.fields else f for f in r.missing_fields]
+    return render(
+        request,
+        "presales/request_complete.html",
+        {"form": form, "r": r, "missing": missing},
+        status=status,
     )
 
 

@@ -19,11 +19,15 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 
+from shared.mail_thread import clean_id
 from shared.text import scrub_line, scrub_text
 
 # Long enough for a title and its ticket tag; folding keeps each header line short.
 SUBJECT_MAX = 200
 DISPLAY_NAME_MAX = 100
+# Headers whose values are Message-IDs: passed whole (References may be long, folded at the
+# spaces between ids), each id checked to be one that cannot carry a line break or a header.
+ID_HEADERS = frozenset({"message-id", "in-reply-to", "references"})
 
 
 def header_text(value: str, max_length: int = SUBJECT_MAX) -> str:
@@ -75,6 +79,26 @@ def one_address(value: str) -> str:
     return pairs[0][1]
 
 
+def id_header_value(value: str) -> str:
+    """Return a Message-ID header value ("<a@x> <b@y>") checked id by id, or raise ValueError:
+    anything but bracketed ids separated by spaces could smuggle text into the header."""
+    tokens = str(value).split()
+    ids = [clean_id(token) if token.startswith("<") else "" for token in tokens]
+    if not tokens or not all(ids):
+        raise ValueError(f"Not a list of Message-IDs: {value!r}")
+    return " ".join(f"<{i}>" for i in ids)
+
+
+def extra_header(name: str, value: str) -> tuple[str, str]:
+    """Return a checked (name, value) pair for an extra header: the name a plain header field
+    name, Message-ID headers checked id by id, any other value made one line."""
+    if not (name and name.isascii() and all(33 <= ord(c) <= 126 and c != ":" for c in name)):
+        raise ValueError(f"Not a header name: {name!r}")
+    if name.lower() in ID_HEADERS:
+        return name, id_header_value(value)
+    return name, header_text(value, 998)
+
+
 def mail_message(
     *,
     subject: str,
@@ -86,7 +110,8 @@ def mail_message(
     connection=None,
 ) -> EmailMessage:
     """Build one plain-text message: the subject made one header line, the body without control
-    characters (line breaks kept), every address checked to be exactly one."""
+    characters (line breaks kept), every address checked to be exactly one, extra headers
+    checked (`extra_header`: a Message-ID, In-Reply-To or References holds only ids)."""
     for address in [*to, *reply_to, *([from_email] if from_email else [])]:
         one_address(address)
     return EmailMessage(
@@ -95,7 +120,7 @@ def mail_message(
         from_email=from_email,
         to=list(to),
         reply_to=list(reply_to),
-        headers={name: header_text(value, 998) for name, value in (headers or {}).items()},
+        headers=dict(extra_header(name, value) for name, value in (headers or {}).items()),
         connection=connection,
     )
 

@@ -269,3 +269,31 @@ def artifacts() -> Path:
     """Return the folder where browser tests save screenshots for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Outbound mail (issue 13): a real SMTP server on 127.0.0.1 receives what we send.
+@pytest.fixture
+def smtp_server(settings):
+    """Start aiosmtpd on a free port and point Django's SMTP backend at it; yield the sink,
+    whose `received` lists (envelope recipients, raw bytes) as the server got them."""
+    from tests.hostile import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.SUPPORT_EMAIL = "support@support.example"
+        yield sink
+
+
+@pytest.fixture
+def smtp_server_for_worker(celery_worker, smtp_server):
+    """Have the real Celery worker send its mail to `smtp_server` too (tests/mail_backend.py)."""
+    from tests.mail_backend import redirect_set
+
+    redirect_set(smtp_server.port)
+    try:
+        yield smtp_server
+    finally:
+        redirect_set(None)

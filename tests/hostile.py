@@ -189,6 +189,10 @@ MESSAGE_HEADERS = {
     "to",
     "date",
     "message-id",
+    # A ticket's thread (issue 13): replies and notices answer the customer's message.
+    "in-reply-to",
+    "references",
+    "auto-submitted",
 }
 
 

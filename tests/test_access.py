@@ -19,21 +19,25 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from escalations import services as escalation_services
+from mail.services.intake import receive
 from presales import services as presales_services
 from tests.conftest import api_client
 from tests.escalations.test_pages import form_data as escalation_form
 from tests.escalations.test_services import context as escalation_context
 from tests.escalations.test_services import escalate, triaged
 from tests.factories import AccountFactory, TicketFactory, UserFactory, token_for
+from tests.mail.helpers import corpus
 from tests.presales.conftest import file_request
 from tests.presales.test_pages import form_data as presales_form
 from tests.queues.helpers import engineer
 from triage import services
+from triage.models import AccountAddress, Attachment, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +135,34 @@ def _pk(attr: str) -> Callable[[World], dict]:
 
 
 TICKET, PINNED, OWN, OTHER = _pk("ticket"), _pk("pinned"), _pk("own_request"), _pk("other_request")
+CUSTOMER = _pk("customer")
+NEW_DOMAIN = {"kind": "domain", "value": "new-customer.example"}
+
+
+def _address(w: World) -> AccountAddress:
+    """The customer's mapped domain (made once; each request runs in a rolled-back savepoint)."""
+    row, _ = AccountAddress.objects.get_or_create(
+        account=w.customer, kind="domain", value="customer.example", removed_at=None
+    )
+    return row
+
+
+def _attachment(w: World) -> dict:
+    """An attachment on a message on the ticket's thread (issue 13)."""
+    message, _ = Message.objects.get_or_create(
+        message_id=f"access.{w.ticket.pk}@customer.example",
+        defaults={
+            "ticket": w.ticket, "direction": "in", "kind": "opened", "source": "pipe",
+            "at": w.ticket.created_at,
+        },
+    )  # fmt: skip
+    attachment = message.attachments.first() or Attachment.objects.create(
+        message=message, filename="log.txt", content_type="text/plain", size=2,
+        file=ContentFile(b"ok", name="log.txt"),
+    )  # fmt: skip
+    return {"pk": w.ticket.pk, "attachment_pk": attachment.pk}
+
+
 SAM = {"username": "sam"}
 MATRIX = {"figure": "matrix"}
 REVOKE = {"action": "revoke", "confirm": "on"}
@@ -157,6 +189,16 @@ def _api_request(w: World, **overrides) -> dict:
         "sales_context": "Proof of concept.",
     }
     return {**data, **overrides}
+
+
+def _mailed(w: World):
+    """Return the outcome of a mail with files from an unknown sender (received once)."""
+    return receive(corpus("attachments"), source="pipe")
+
+
+def _held(w: World) -> dict:
+    held = receive(corpus("no-from"), source="pipe")
+    return {"pk": Message.objects.get(message_id=held.message_id).pk}
 
 
 L = LOGIN
@@ -202,6 +244,11 @@ HTML_ROWS = [
     ),
     Row("account-list", "get", staff(200, anon=L)),
     Row("account-detail", "get", staff(200, anon=L), kwargs=lambda w: {"pk": w.customer.pk}),
+    Row("account-address-add", "post", expect(L, 302, 403, 302, 403), kwargs=CUSTOMER,
+        body=NEW_DOMAIN),
+    Row("account-address-remove", "post", expect(L, 302, 403, 302, 403),
+        kwargs=lambda w: {"pk": w.customer.pk, "address_pk": _address(w).pk}),
+    Row("ticket-attachment", "get", expect(L, 200, 404, 200, 200), kwargs=_attachment),
     Row(
         "account-detail", "post", expect(L, 302, 403, 302, 403),
         kwargs=lambda w: {"pk": w.customer.pk}, body={"contact_email": "ops@customer.example"},
@@ -223,6 +270,23 @@ HTML_ROWS = [
         body=lambda w: presales_form(w.prospect),
     ),
     Row("presales-request", "get", expect(L, 200, 200, 200, 403), kwargs=OWN),
+    Row("presales-request-complete", "get", expect(L, 200, 200, 403, 403), kwargs=OWN),
+    Row(
+        "presales-request-complete", "post", expect(L, 302, 302, 403, 403), kwargs=OWN,
+        body=lambda w: presales_form(w.prospect, summary="Backups fail, now with details"),
+    ),
+    # Mail (issue 13): the quarantine, a received file, an unknown sender's account.
+    Row("mail-quarantine", "get", expect(L, 200, 403, 200, 403)),
+    Row("mail-release", "post", expect(L, 302, 403, 302, 403), kwargs=lambda w: _held(w)),
+    Row(
+        "mail-ticket-account", "post", expect(L, 302, 403, 403, 403),
+        kwargs=lambda w: {"pk": _mailed(w).ticket_id}, body=lambda w: {"account": w.customer.name},
+    ),
+    # Providers' inbound webhooks: no role opens them, a provider's signature or secret does
+    # (tests/mail/test_webhooks.py); with none configured, as here, they are not there at all.
+    Row("mail:mailgun-inbound-mime", "post", expect(404, 404, 404, 404, 404)),
+    Row("mail:mailgun-inbound", "post", expect(404, 404, 404, 404, 404)),
+    Row("mail:postmark-inbound", "post", expect(404, 404, 404, 404, 404)),
     Row("presales-exceptions", "get", expect(L, 200, 200, 200, 403)),
     Row("presales-exception-new", "get", expect(L, 403, 200, 403, 403)),
     Row(
@@ -301,6 +365,13 @@ API_ROWS = [
     ),
     Row("api-ticket-events", "get", staff(200, ce=404), kwargs=TICKET),
     Row("api-ticket-events", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
+    Row("api-ticket-messages", "get", staff(200, ce=404), kwargs=TICKET),
+    Row("api-ticket-messages", "get", staff(200, ce=200), kwargs=OWN, note="own request"),
+    Row("api-account-addresses", "get", staff(200), kwargs=CUSTOMER),
+    Row("api-account-addresses", "post", expect(401, 201, 403, 201, 403), kwargs=CUSTOMER,
+        body=NEW_DOMAIN),
+    Row("api-account-address", "delete", expect(401, 204, 403, 204, 403),
+        kwargs=lambda w: {"pk": w.customer.pk, "address_id": _address(w).pk}),
     Row("api-ticket-escalations", "get", staff(200), kwargs=TICKET),
     Row(
         "api-ticket-escalations", "post", expect(401, 201, 403, 403, 403), kwargs=TICKET,
@@ -369,10 +440,12 @@ OBJECT_ROWS = [
     # A CE reaching another CE's request or ticket, in the UI and the API.
     Row("ticket-detail", "get", {"carl": 404}, kwargs=OWN),
     Row("presales-request", "get", {"carl": 404}, kwargs=OWN),
+    Row("presales-request-complete", "get", {"carl": 404}, kwargs=OWN),
     Row("presales-exception", "get", {"carl": 404}, kwargs=_pk("exception")),
     Row("presales-exception-new", "get", {"carl": 404}, query="?ticket={own}"),
     Row("api-ticket", "get", {"carl": 404}, kwargs=OWN),
     Row("api-ticket-events", "get", {"carl": 404}, kwargs=OWN),
+    Row("api-ticket-messages", "get", {"carl": 404}, kwargs=OWN),
     Row("api-presales-request", "get", {"carl": 404}, kwargs=OWN),
     Row("api-presales-exception", "get", {"carl": 404}, kwargs=_pk("exception")),
     Row(

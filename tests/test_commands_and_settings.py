@@ -97,5 +97,6 @@ def test_beat_schedules_every_periodic_task_and_each_exists():
         "queues.tasks.evaluate_load",  # R7 load levels and notices
         "queues.tasks.sweep_notices",  # R7 the notice outbox
         "presales.tasks.channel_reminders_send",  # R9 trial channels
+        "mail.tasks.fetch_mail",  # issue 13: IMAP polling
     }
     assert scheduled <= set(app.tasks)

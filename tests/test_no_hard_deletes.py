@@ -94,8 +94,9 @@ def _allowed_writes() -> list[tuple[Row, str]]:
     for row in HTML_ROWS + API_ROWS:
         if row.method == "get" or not row.writes:
             continue
-        role = next(r for r in ROLES if r != "anon" and row.expected[r] not in REFUSED | {LOGIN})
-        cases.append((row, PERSONA[role]))
+        allowed = [r for r in ROLES if r != "anon" and row.expected[r] not in REFUSED | {LOGIN}]
+        if allowed:  # none for the providers' webhooks: a signature opens them, not a role
+            cases.append((row, PERSONA[allowed[0]]))
     return cases
 
 

@@ -15,17 +15,22 @@ from rest_framework.views import APIView
 
 from shared import roles
 from triage import services
-from triage.models import Account, Ticket
+from triage.models import Account, Channel, Message, Ticket
 from triage.selectors import (
+    account_addresses,
     position_of,
+    ticket_messages,
     ticket_timeline,
     tickets_with_relations,
     visible_tickets,
 )
 from triage.serializers import (
+    AccountAddressIn,
+    AccountAddressOut,
     AccountIn,
     AccountOut,
     EventOut,
+    MessageOut,
     ReasonIn,
     ReplyIn,
     TicketIn,
@@ -83,6 +88,40 @@ class AccountDetailApi(generics.RetrieveAPIView):
     serializer_class = AccountOut
 
 
+class AccountAddressesApi(APIView):
+    """The addresses and domains that map senders to this account (issue 13)."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [roles.IsSupportOrLeadership()]
+        return [roles.IsStaffRole()]
+
+    @extend_schema(responses=AccountAddressOut(many=True))
+    def get(self, request, pk: int):
+        account = get_object_or_404(Account, pk=pk)
+        return Response(AccountAddressOut(account_addresses(account), many=True).data)
+
+    @extend_schema(request=AccountAddressIn, responses={201: AccountAddressOut})
+    def post(self, request, pk: int):
+        account = get_object_or_404(Account, pk=pk)
+        data = AccountAddressIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.account_address_add(account=account, by=request.user, **data.validated_data)
+        return Response(AccountAddressOut(row).data, status=status.HTTP_201_CREATED)
+
+
+class AccountAddressApi(APIView):
+    permission_classes = [roles.IsSupportOrLeadership]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int, address_id: int):
+        """Stop mapping senders through it; the row is kept with who removed it and when."""
+        account = get_object_or_404(Account, pk=pk)
+        row = get_object_or_404(account_addresses(account), pk=address_id)
+        services.account_address_remove(address=row, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -136,6 +175,7 @@ class TicketListApi(generics.ListCreateAPIView):
             "severity": v["severity"],
             "requester": v["requester"],
             "by": request.user,
+            "channel": Channel.API,
         }
         if not key:
             return ticket_response(services.ticket_create(**fields), status.HTTP_201_CREATED)
@@ -207,6 +247,18 @@ class TicketEventsApi(APIView):
         ticket = ticket_for_request(request, pk)
         events = ticket_timeline(ticket, request.user)
         return Response(EventOut(events, many=True).data)
+
+
+class TicketMessagesApi(generics.ListAPIView):
+    """The ticket's mail thread, oldest first (issue 13): whoever may read the ticket."""
+
+    serializer_class = MessageOut
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no ticket
+            return Message.objects.none()
+        return ticket_messages(ticket_for_request(self.request, self.kwargs["pk"]))
 
 
 class TicketRepliesApi(APIView):

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from shared import roles
 from shared.forms import LineField, TextField
 from triage import priority as engine
-from triage.models import Account, Source, Status, Ticket
+from triage.models import Account, AddressKind, Source, Status, Ticket
 
 MAX_REASON = 2000
 
@@ -163,7 +163,22 @@ class TicketCreateForm(forms.Form):
 class ContactEmailForm(forms.Form):
     contact_email = forms.EmailField(
         required=False,
-        label="Contact e-mail for proactive notices",
-        help_text="When the queue is backed up, this customer's notices go here. Blank: to "
-        "whoever filed the ticket.",
+        label="Contact e-mail",
+        help_text="Public replies and proactive notices go here when a ticket has no "
+        "requester's address; mail from it files tickets for this account. Blank: notices go "
+        "to whoever filed the ticket.",
+    )
+
+
+class AccountAddressForm(forms.Form):
+    """Map a sender's address or a whole email domain to the account (issue 13)."""
+
+    kind = forms.ChoiceField(
+        choices=AddressKind.choices, initial=AddressKind.DOMAIN, label="Map", required=True
+    )
+    value = forms.CharField(
+        max_length=320,
+        label="Address or domain",
+        help_text="A domain (acme.io) covers its subdomains too; an address (ops@acme.io) "
+        "wins over its domain. Mail from these senders files tickets for this account.",
     )

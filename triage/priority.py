@@ -28,6 +28,12 @@ def is_prospect(tier: str) -> bool:
     return tier == PROSPECT
 
 
+# Mail from a sender no account claims ranks as a free-tier customer until support picks its
+# account (issue 13, docs/mail.md): a real person wrote, so it ranks above internal work (R1),
+# but nothing says they pay, so not above the paying tiers.
+UNKNOWN_SENDER_TIER = "free"
+
+
 def ticket_tier(source: str, account_tier: str | None) -> tuple[str, str]:
     """Return (the tier work from this source and account ranks in, "" or why they disagree).
 

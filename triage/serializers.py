@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import available_timezones
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from shared import roles
@@ -17,7 +18,23 @@ from shared.api import (
     TextField,
     UsernameField,
 )
-from triage.models import Account, Deployment, Level, Source, Status, Ticket, TicketEvent, Tier
+from triage.models import (
+    Account,
+    AccountAddress,
+    AddressKind,
+    Attachment,
+    Channel,
+    Deployment,
+    Direction,
+    Level,
+    Message,
+    MessageKind,
+    Source,
+    Status,
+    Ticket,
+    TicketEvent,
+    Tier,
+)
 
 ACCOUNT_TIERS = [t for t in Tier.values if t != Tier.INTERNAL]
 
@@ -43,6 +60,19 @@ class AccountOut(serializers.ModelSerializer):
     class Meta:
         model = Account
         fields = ["id", "name", "tier", "deployment", "premium", "timezone", "contact_email"]
+
+
+class AccountAddressIn(InputSerializer):
+    kind = StrictChoiceField(AddressKind.values)
+    value = StrictCharField(max_length=320)
+
+
+class AccountAddressOut(serializers.ModelSerializer):
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AccountAddress
+        fields = ["id", "kind", "value", "added_at", "added_by"]
 
 
 class TicketIn(InputSerializer):
@@ -165,6 +195,12 @@ class TicketOut(serializers.Serializer):
         allow_null=True, help_text="1-based place in the open queue; null once closed"
     )
     why = serializers.ListField(child=serializers.CharField())
+    channel = serializers.ChoiceField(
+        Channel.values, read_only=True, help_text="How the ticket came in: web, api or email"
+    )
+    requester_email = serializers.EmailField(
+        allow_blank=True, read_only=True, help_text="The address the customer wrote from"
+    )
 
     def to_representation(self, ticket: Ticket) -> dict:
         return {
@@ -192,6 +228,8 @@ class TicketOut(serializers.Serializer):
             "next_update_due_at": _iso(ticket.next_update_due_at),
             "position": self.context.get("positions", {}).get(ticket.pk),
             "why": ticket.why(),
+            "channel": ticket.channel,
+            "requester_email": ticket.requester_email,
         }
 
 
@@ -213,3 +251,39 @@ class EventOut(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         return {("from" if name == "from_" else name): field for name, field in fields.items()}
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Download it (same access as the ticket)")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "url"]
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse("ticket-attachment", args=[attachment.message.ticket_id, attachment.pk])
+
+
+class MessageOut(serializers.ModelSerializer):
+    """One message on a ticket's thread (issue 13); ids are shown without angle brackets."""
+
+    direction = serializers.ChoiceField(Direction.values)
+    kind = serializers.ChoiceField(MessageKind.values)
+    attachments = AttachmentOut(many=True, read_only=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "kind",
+            "message_id",
+            "in_reply_to",
+            "from_address",
+            "from_name",
+            "to",
+            "subject",
+            "text",
+            "at",
+            "attachments",
+        ]

@@ -26,6 +26,7 @@ from triage import rank, services
 from triage import status as statuses
 from triage.forms import (
     STATUS_ACTIONS,
+    AccountAddressForm,
     AssignForm,
     ContactEmailForm,
     ReasonForm,
@@ -36,9 +37,11 @@ from triage.forms import (
 )
 from triage.models import OPEN_STATUSES, Account, Source, Status, Ticket
 from triage.selectors import (
+    account_addresses,
     open_queue,
     place_and_above,
     positions_of,
+    ticket_messages,
     ticket_timeline,
     visible_tickets,
 )
@@ -65,6 +68,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "why": ticket.why(),
         "why_below": rank.why_below(ticket.facts(), above.facts()) if above else "",
         "events": ticket_timeline(ticket, request.user),
+        "thread": ticket_messages(ticket),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
         "is_support": is_support,
@@ -301,7 +305,6 @@ def account_list(request):
 @staff_required
 def account_detail(request, pk: int):
     account = get_object_or_404(Account, pk=pk)
-    can_edit = roles.has_role(request.user, roles.SUPPORT, roles.LEADERSHIP)
     contact_form = ContactEmailForm(initial={"contact_email": account.contact_email})
     if request.method == "POST":
         roles.require_role(
@@ -320,6 +323,16 @@ def account_detail(request, pk: int):
             else:
                 messages.success(request, "Contact e-mail saved.")
                 return redirect("account-detail", pk=account.pk)
+    return account_page(request, account, contact_form=contact_form)
+
+
+def account_page(request, account: Account, *, contact_form=None, address_form=None):
+    """Render an account's page; a form with errors answers 400."""
+    can_edit = roles.has_role(request.user, roles.SUPPORT, roles.LEADERSHIP)
+    contact_form = contact_form or ContactEmailForm(
+        initial={"contact_email": account.contact_email}
+    )
+    address_form = address_form or AccountAddressForm()
     tickets = list(open_queue().filter(account=account)[:200])
     positions = positions_of(tickets)
     return render(
@@ -331,6 +344,8 @@ def account_detail(request, pk: int):
             "now": timezone.now(),
             "source_for_new": Source.PRESALES if account.tier == "presales" else Source.CUSTOMER,
             "contact_form": contact_form if can_edit else None,
+            "addresses": account_addresses(account),
+            "address_form": address_form if can_edit else None,
         },
-        status=400 if contact_form.errors else 200,
+        status=400 if contact_form.errors or address_form.errors else 200,
     )

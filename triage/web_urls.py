@@ -1,6 +1,6 @@
 from django.urls import path
 
-from triage import views
+from triage import mail_views, views
 
 urlpatterns = [
     path("tickets/new/", views.ticket_new, name="ticket-new"),
@@ -11,6 +11,21 @@ urlpatterns = [
     path("tickets/<int:pk>/pin/", views.ticket_pin, name="ticket-pin"),
     path("tickets/<int:pk>/unpin/", views.ticket_unpin, name="ticket-unpin"),
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket-reply"),
+    path(
+        "tickets/<int:pk>/attachments/<int:attachment_pk>/",
+        mail_views.ticket_attachment_download,
+        name="ticket-attachment",
+    ),
     path("accounts/", views.account_list, name="account-list"),
     path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
+    path(
+        "accounts/<int:pk>/addresses/",
+        mail_views.account_address_add,
+        name="account-address-add",
+    ),
+    path(
+        "accounts/<int:pk>/addresses/<int:address_pk>/remove/",
+        mail_views.account_address_remove,
+        name="account-address-remove",
+    ),
 ]

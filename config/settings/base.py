@@ -129,10 +129,22 @@ LOGOUT_REDIRECT_URL = "login"
 # Unset EMAIL_URL: mail is written to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Triage <support@example.com>")
+# The support address (issue 13): customers write to it, and every reply and notice on a
+# ticket's thread is sent from it; our Message-IDs use its domain. One setting: the team's
+# other mail (warnings, escalations) comes from the same address unless DEFAULT_FROM_EMAIL says.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@support-triage.localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"Support Triage <{SUPPORT_EMAIL}>")
+# Raw mail received and sent, attachments (Django's storage).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
 # Proactive notices (R7) go to the ticket's reporter; tickets without one go here (unset:
 # DEFAULT_FROM_EMAIL, i.e. the team's own inbox) until accounts carry a contact address.
 NOTICE_FALLBACK_EMAIL = env("NOTICE_FALLBACK_EMAIL", default="")
+# Inbound mail (issue 13, docs/mail.md): the size limits of what a received message keeps, and
+# where links in our automatic replies point (the site as people open it).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+MAIL_ATTACHMENT_MAX = env.int("MAIL_ATTACHMENT_MAX", default=10 * 1024 * 1024)
+MAIL_MESSAGE_ATTACHMENTS_MAX = env.int("MAIL_MESSAGE_ATTACHMENTS_MAX", default=25 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -254,7 +266,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "presales.tasks.channel_reminders_send",
         "schedule": 600.0,  # every ten minutes
     },
+    # Issue 13: poll the IMAP mailboxes of INBOUND_IMAP_URLS (none set: the task does nothing).
+    "mail-fetch": {"task": "mail.tasks.fetch_mail", "schedule": 60.0},
 }
+
+# --- Inbound mail (issue 13, docs/mail.md) ---------------------------------------------------
+# IMAP mailboxes polled every minute and by `manage.py fetch_mail`, comma separated:
+# imaps://user:pass@host:993/INBOX,imap://user:pass@host:143/Support (user, password and folder
+# URL-encoded when they hold @, : or /).
+INBOUND_IMAP_URLS = env.list("INBOUND_IMAP_URLS", default=[])
+# Providers' inbound webhooks (django-anymail, /mail/inbound/<provider>/): a provider answers 404
+# until its secret is set. ANYMAIL_WEBHOOK_SECRET: "user:pass" basic auth that every provider's
+# webhook must send (comma separated to rotate; required for Postmark, which signs nothing).
+# MAILGUN_WEBHOOK_SIGNING_KEY: Mailgun's HTTP webhook signing key (HMAC of each request).
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    }.items()
+    if value
+}
+# --- end of inbound mail ----------------------------------------------------------------------
 
 # --- Content-Security-Policy (config/csp.py) ---------------------------------------------------
 # On every HTML response in every environment, so violations show up on a laptop first.

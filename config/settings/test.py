@@ -6,7 +6,9 @@ from .base import DATABASES, env
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# locmem; the Celery worker can be pointed at a test SMTP server (tests/mail_backend.py).
+EMAIL_BACKEND = "tests.mail_backend.EmailBackend"
+MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/support-triage-test-media")  # noqa: S108
 # A fixed test database name, so a Celery worker started outside pytest can be pointed at it.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_support_triage")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0

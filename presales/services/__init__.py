@@ -6,12 +6,13 @@ mail the workers send (exceptions, channel reminders) is in `presales.notify`.
 
 from presales.services.channels import channel_join, channel_leave
 from presales.services.exceptions import exception_decide, exception_request
-from presales.services.requests import presales_request_create
+from presales.services.requests import presales_request_complete, presales_request_create
 
 __all__ = [
     "channel_join",
     "channel_leave",
     "exception_decide",
     "exception_request",
+    "presales_request_complete",
     "presales_request_create",
 ]

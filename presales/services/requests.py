@@ -14,8 +14,23 @@ from presales.models import KeyDate, PresalesRequest
 from shared.errors import invalid
 from shared.text import scrub_line
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
-from triage.models import Account, Source, Tier
+from triage.models import Account, Channel, Source, Tier
 from triage.services import account_create, ticket_create
+from triage.services.intake import ticket_describe
+
+
+def _description(request: PresalesRequest, key_dates: Sequence[tuple[date, str]]) -> str:
+    """Return the ticket's description: the request's fields under their R9 headings."""
+    return requirements.description(
+        attempted_and_expected=request.attempted_and_expected,
+        steps_taken=request.steps_taken,
+        impact=request.impact,
+        impact_scope_label=request.get_impact_scope_display() if request.impact_scope else "",
+        sales_context=request.sales_context,
+        links=request.design_doc_links,
+        key_dates=key_dates,
+        key_dates_text=request.key_dates_text,
+    )
 
 
 @transaction.atomic
@@ -35,8 +50,15 @@ def presales_request_create(
     key_dates: Sequence[tuple[date, str]] = (),
     key_dates_text: str = "",
     now: datetime | None = None,
+    channel: str = Channel.WEB,
+    incomplete_ok: bool = False,
 ) -> PresalesRequest:
-    """File a CE's request: its presales ticket enters the ranked queue in the same transaction."""
+    """File a CE's request: its presales ticket enters the ranked queue in the same transaction.
+
+    `channel`: how it came in (the form: web, the API: api, mail: email).
+    `incomplete_ok` (mail): required R9 fields may be missing; the request is flagged incomplete
+    with the fields it lacks, and still enters the queue.
+    """
     now = now or timezone.now()
     values = {
         "summary": summary,
@@ -55,6 +77,8 @@ def presales_request_create(
     cleaned, errors = clean_fields(lines, texts)
     values = {name: cleaned.get(name, value) for name, value in values.items()}
     errors = {**errors, **requirements.request_problems(values, impact_scope=impact_scope)}
+    missing_fields = sorted(requirements.missing(values)) if incomplete_ok else []
+    errors = {name: text for name, text in errors.items() if name not in missing_fields}
     new_account_name = cleaned.get("new_account_name", "")
     # Labels the API reads out of free text are made one line rather than refused.
     key_dates = [(d, scrub_line(label or "", LINE_MAX) or "key date") for d, label in key_dates]
@@ -82,29 +106,77 @@ def presales_request_create(
         design_doc_links=links,
         key_dates_text=cleaned.get("key_dates_text", ""),
         created_at=now,
+        incomplete=bool(missing_fields),
+        missing_fields=missing_fields,
         **values,
     )
     ticket = ticket_create(
         title=values["summary"],
-        description=requirements.description(
-            attempted_and_expected=request.attempted_and_expected,
-            steps_taken=request.steps_taken,
-            impact=request.impact,
-            impact_scope_label=request.get_impact_scope_display() if impact_scope else "",
-            sales_context=request.sales_context,
-            links=links,
-            key_dates=key_dates,
-            key_dates_text=request.key_dates_text,
-        ),
+        description=_description(request, key_dates),
         source=Source.PRESALES,
         account=account,
         by=by,
         requester=by,
         now=now,
+        channel=channel,
+        requester=by,
+        requester_email=by.email if channel == Channel.EMAIL else "",
     )
     request.ticket = ticket
     request.save()
     KeyDate.objects.bulk_create(
         [KeyDate(request=request, date=d, label=label) for d, label in key_dates]
+    )
+    return request
+
+
+@transaction.atomic
+def presales_request_complete(
+    *,
+    request: PresalesRequest,
+    by: User,
+    summary: str,
+    attempted_and_expected: str,
+    steps_taken: str,
+    impact: str,
+    impact_scope: str = "",
+    design_doc_links: Sequence[str] = (),
+    sales_context: str,
+    now: datetime | None = None,
+) -> PresalesRequest:
+    """Complete a request filed with R9 fields missing (a CE's mail): every field is required
+    now, the flag is cleared, and the ticket's title and description follow."""
+    now = now or timezone.now()
+    values = {
+        "summary": summary,
+        "attempted_and_expected": attempted_and_expected,
+        "steps_taken": steps_taken,
+        "impact": impact,
+        "sales_context": sales_context,
+    }
+    texts = {name: (value, TEXT_MAX) for name, value in values.items() if name != "summary"}
+    cleaned, errors = clean_fields({"summary": (summary, requirements.SUMMARY_MAX)}, texts)
+    values = {name: cleaned.get(name, value) for name, value in values.items()}
+    errors = {**errors, **requirements.request_problems(values, impact_scope=impact_scope)}
+    links, link_problem = requirements.design_doc_links(design_doc_links)
+    if link_problem:
+        errors["design_doc_links"] = link_problem
+    if errors:
+        raise invalid(**errors)
+    request = PresalesRequest.objects.select_for_update().get(pk=request.pk)
+    was_missing = request.missing_fields
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.impact_scope, request.design_doc_links = impact_scope, links
+    request.incomplete, request.missing_fields = False, []
+    request.save()
+    ticket_describe(
+        ticket=request.ticket,
+        by=by,
+        title=values["summary"],
+        description=_description(request, [(k.date, k.label) for k in request.key_dates.all()]),
+        reason="request completed"
+        + (f" (was missing: {', '.join(was_missing)})" if was_missing else ""),
+        now=now,
     )
     return request

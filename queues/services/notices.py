@@ -24,10 +24,11 @@ from queues.models import LoadEpisode, Notice, NoticeStatus, NoticeSwitch
 from queues.selectors import WAITS_ON_US, current_episode, notices_open, staffing_at
 from shared import roles
 from shared.errors import invalid
-from shared.mail import SUBJECT_MAX, header_text, mail_send
+from shared.mail import SUBJECT_MAX, header_text
 from shared.validation import REASON_MAX, clean_fields
-from triage.models import EventKind, Ticket
+from triage.models import EventKind, MessageKind, Ticket
 from triage.services import event_record
+from triage.services.outbound import Outgoing, thread_message, thread_store
 
 logger = logging.getLogger(__name__)
 
@@ -187,28 +188,34 @@ def notices_deliver(*, ids: Sequence[int], now: datetime | None = None) -> Deliv
         for notice in notices.iterator(chunk_size=NOTICE_BATCH):
             _render(notice, now=now, fallback=fallback)
             try:
-                mail_send(
+                # On the ticket's thread: from the support address, our Message-ID, In-Reply-To
+                # and References, the ticket's tag (issue 13). Stored once it went out.
+                outgoing = thread_message(
+                    ticket=notice.ticket,
+                    kind=MessageKind.NOTICE,
+                    to=notice.recipient,
                     subject=notice.subject,
                     body=notice.body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[notice.recipient],
+                    now=now,
                     connection=mail,
                 )
+                notice.subject = outgoing.message.subject
+                outgoing.email.send(fail_silently=False)
             except Exception as exc:  # noqa: BLE001 - any mail failure is recorded and retried
                 failed += 1
                 _delivery_failed(notice, exc, now)
                 continue
             sent += 1
-            _delivery_done(notice, now)
+            _delivery_done(notice, now, outgoing)
     return Delivery(sent=sent, failed=failed, skipped=len(ids) - len(claimed))
 
 
 def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
     """Fill in the notice's words as of now (the arrival time was decided with the row).
 
-    The recipient is the account's contact address; a pre-sales notice goes to the CE who
-    filed the request (CEs are the prospect's front line, R9). Without either, the reporter,
-    else the team's fallback address, so the notice is never lost.
+    The recipient is the address the customer wrote from, else the account's contact address; a
+    pre-sales notice goes to the CE who filed the request (CEs are the prospect's front line,
+    R9). Without either, the reporter, else the team's fallback address, so it is never lost.
     """
     ticket = notice.ticket
     account = ticket.account
@@ -226,7 +233,8 @@ def _render(notice: Notice, *, now: datetime, fallback: str) -> None:
     asker = ticket.requester or ticket.created_by  # a pre-sales ticket's CE, whoever filed it
     notice.recipient = notice_rules.notice_recipient(
         source=ticket.source,
-        contact=account.contact_email if account else "",
+        # The customer who wrote (issue 13), else the account's contact address.
+        contact=ticket.requester_email or (account.contact_email if account else ""),
         reporter=asker.email if asker else "",
         fallback=fallback,
     )
@@ -253,8 +261,14 @@ def _async_commits():
 
 
 @transaction.atomic
-def _delivery_done(notice: Notice, now: datetime) -> None:
+def _delivery_done(notice: Notice, now: datetime, outgoing: Outgoing | None = None) -> None:
     at = now
+    if outgoing is not None:
+        try:
+            with transaction.atomic():  # a savepoint: the mark below must stand whatever happens
+                thread_store(outgoing)
+        except Exception:
+            logger.exception("notice %s sent but its thread message was not stored", notice.pk)
     Notice.objects.filter(pk=notice.pk).update(
         status=NoticeStatus.SENT,
         sent_at=at,

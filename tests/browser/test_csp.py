@@ -15,9 +15,11 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from mail.services.intake import receive
 from presales.models import PresalesException, PresalesRequest
 from presales.services import exception_request
 from tests.factories import TicketFactory, UserFactory, escalate
+from tests.mail.helpers import corpus
 from triage.models import Account, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +84,11 @@ def demo(chromium_available, live_server, settings):
             reason="The prospect's security review needs a named engineer.",
             ends_on=date(2099, 1, 31),
         )
+    # Mail: a ticket from an unknown sender with files, and a message held in quarantine.
+    mailed = receive(corpus("attachments"), source="pipe").ticket_id
+    receive(corpus("no-from"), source="pipe")
     return {
+        "mail_ticket": mailed,
         "ticket": ticket.pk,
         "account": ticket.account_id,
         "request": PresalesRequest.objects.first().pk,
@@ -103,6 +109,7 @@ PAGES = {
     "sam": [
         ("/", "#queue-rows"),
         ("/tickets/{ticket}/", "#triage-form"),
+        ("/tickets/{mail_ticket}/", "#mail-panel-h"),
         ("/tickets/new/", "form"),
         ("/accounts/", "table"),
         ("/accounts/{account}/", "h1"),
@@ -115,6 +122,7 @@ PAGES = {
         ("/presales/", "h1"),
         ("/presales/new/", "[data-key-dates]"),
         ("/presales/requests/{request}/", "h1"),
+        ("/presales/requests/{request}/complete/", "form.presales-form"),
         ("/presales/exceptions/new/", "form"),
         ("/me/token/", "h1"),
     ],
@@ -132,6 +140,7 @@ PAGES = {
         ("/admin/triage/account/{account}/change/", "#content-main form"),
         ("/admin/presales/presalesrequest/{request}/change/", "#content-main form"),  # inlines
         ("/admin/queues/absence/add/", "#content-main form"),  # date widgets
+        ("/mail/quarantine/", "h1"),
     ],
     "eve": [
         ("/engineering/", "h1"),

@@ -127,11 +127,25 @@ class AccountAddress(models.Model):
     kind = models.CharField(max_length=8, choices=AddressKind.choices)
     # Lower case: "ops@acme.io" or "acme.io".
     value = models.CharField(max_length=320)
+    added_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Nothing is hard-deleted: a removed address stays with who removed it and when, and no
+    # longer maps a sender; the same value may then be added again (to any account).
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["kind", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="account_address_once"),
+            models.UniqueConstraint(
+                fields=["kind", "value"],
+                condition=Q(removed_at__isnull=True),
+                name="account_address_once",
+            ),
             models.CheckConstraint(
                 condition=in_choices("kind", AddressKind), name="account_address_kind"
             ),

@@ -1,5 +1,7 @@
 """Reads for the triage app: tickets and their visibility, the ranked queue, SLA clocks."""
 
+from triage.selectors.addresses import account_addresses, account_for_address
+from triage.selectors.messages import ticket_attachment, ticket_messages
 from triage.selectors.ranked import (
     QueuePage,
     number_one_candidates,
@@ -32,6 +34,8 @@ from triage.selectors.tickets import (
 )
 
 __all__ = [
+    "account_addresses",
+    "account_for_address",
     "QueuePage",
     "SlaBook",
     "SlaRule",
@@ -49,6 +53,8 @@ __all__ = [
     "sla_state",
     "team_goal",
     "ticket_above",
+    "ticket_attachment",
+    "ticket_messages",
     "ticket_timeline",
     "ticket_visibility",
     "tickets_with_relations",

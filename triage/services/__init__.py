@@ -3,7 +3,8 @@
 The package splits the writes by topic; callers import them from `triage.services`.
 """
 
-from triage.services.accounts import account_create, account_set_contact_email
+from triage.services.accounts import account_create, account_set_contact_email, ticket_set_account
+from triage.services.addresses import account_address_add, account_address_remove
 from triage.services.changes import (
     ticket_assign,
     ticket_pin,
@@ -24,6 +25,8 @@ from triage.services.replies import ticket_reply
 from triage.services.timeline import event_record
 
 __all__ = [
+    "account_address_add",
+    "account_address_remove",
     "account_create",
     "account_set_contact_email",
     "event_record",
@@ -38,6 +41,7 @@ __all__ = [
     "ticket_refresh_rank",
     "ticket_reply",
     "ticket_save",
+    "ticket_set_account",
     "ticket_set_status",
     "ticket_triage",
     "ticket_unpin",

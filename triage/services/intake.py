@@ -11,9 +11,9 @@ from django.utils import timezone
 from shared.errors import Conflict, invalid
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
 from triage import hooks, priority
-from triage.models import Account, EventKind, Status, Ticket, TicketEvent
+from triage.models import Account, Channel, EventKind, Source, Status, Ticket, TicketEvent
 from triage.selectors.sla import SlaBook
-from triage.services.ranking import ticket_refresh_rank, ticket_save
+from triage.services.ranking import locked, ticket_refresh_rank, ticket_save
 from triage.services.timeline import event_record
 
 
@@ -31,8 +31,12 @@ def ticket_text(title: str, description: str = "") -> tuple[str, str]:
     return cleaned["title"], cleaned["description"]
 
 
-def _tier_for(source: str, account: Account | None) -> str:
+def _tier_for(source: str, account: Account | None, channel: str = Channel.WEB) -> str:
     """Return the tier the ticket ranks in, or raise when source and account disagree."""
+    if account is None and channel == Channel.EMAIL and source == Source.CUSTOMER:
+        # Mail from an unknown sender ranks as a free-tier customer until support picks its
+        # account at triage (docs/mail.md).
+        return priority.UNKNOWN_SENDER_TIER
     tier, problem = priority.ticket_tier(source, account.tier if account else None)
     if problem:
         raise invalid(account=problem)
@@ -51,15 +55,19 @@ def ticket_create(
     now: datetime | None = None,
     book: SlaBook | None = None,
     request_key: str = "",
+    channel: str = Channel.WEB,
     requester: User | None = None,
+    requester_email: str = "",
 ) -> Ticket:
     """File a ticket; it enters the ranked queue at its suggested priority (R3).
 
     `requester` is who asked for it: for a pre-sales ticket the CE it is for, whoever filed it.
+    `channel` says how it came in (the form: web, the API: api, mail: email) and
+    `requester_email` the address the customer wrote from, where public replies go.
     """
     now = now or timezone.now()
     title, description = ticket_text(title, description)
-    tier = _tier_for(source, account)
+    tier = _tier_for(source, account, channel)
     ticket = Ticket(
         title=title,
         description=description,
@@ -70,9 +78,11 @@ def ticket_create(
         severity=severity,
         status=Status.NEW,
         created_by=by,
-        requester=requester,
         created_at=now,
         request_key=request_key,
+        channel=channel,
+        requester=requester,
+        requester_email=requester_email,
     )
     ticket.priority = priority.suggested_priority(
         source=source, tier=tier, severity=severity or None
@@ -182,3 +192,31 @@ def ticket_bulk_create(
             batch_size=batch_size,
         )  # fmt: skip
     return len(created_tickets)
+
+
+@transaction.atomic
+def ticket_describe(
+    *,
+    ticket: Ticket,
+    by: User | None,
+    title: str,
+    description: str,
+    reason: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Replace a ticket's title and description (a request completed later), on the timeline."""
+    now = now or timezone.now()
+    title, description = ticket_text(title, description)
+    ticket = locked(ticket)
+    event_record(
+        ticket=ticket,
+        kind=EventKind.PRESALES if ticket.source == Source.PRESALES else EventKind.NOTE,
+        by=by,
+        now=now,
+        from_value=ticket.title,
+        to_value=title,
+        reason=reason,
+    )
+    ticket.title, ticket.description = title, description
+    ticket_save(ticket, now)
+    return ticket

@@ -1,7 +1,12 @@
-"""Public replies and internal notes; a reply that sums up is the first response (R6)."""
+"""Public replies and internal notes; a reply that sums up is the first response (R6).
+
+A public reply goes to the customer by mail too (issue 13), on the ticket's thread: to the
+address the customer wrote from, else the account's contact address (`reply_recipient`).
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import User
@@ -11,9 +16,20 @@ from django.utils import timezone
 
 from shared.errors import Conflict, invalid
 from shared.validation import clean_text
-from triage.models import EventKind, Status, Ticket, TicketEvent
+from triage.models import EventKind, MessageKind, Status, Ticket, TicketEvent
+from triage.services.outbound import thread_send
 from triage.services.ranking import locked, ticket_save
 from triage.services.timeline import event_record
+
+logger = logging.getLogger(__name__)
+
+
+def reply_recipient(ticket: Ticket) -> str:
+    """Return where a public reply goes: the customer who wrote, else the account's contact
+    address; "" when the ticket has neither (internal work, an account without a contact)."""
+    if ticket.requester_email:
+        return ticket.requester_email
+    return ticket.account.contact_email if ticket.account_id else ""
 
 
 @transaction.atomic
@@ -62,4 +78,24 @@ def ticket_reply(
         ticket.first_response_at = now
     if public:
         ticket_save(ticket, now)  # every public reply restarts the next-update clock (R6)
+        _reply_mail(ticket, body)
     return event
+
+
+def _reply_mail(ticket: Ticket, body: str) -> None:
+    """Send the public reply to the customer on the ticket's thread, when it commits."""
+    recipient = reply_recipient(ticket)
+    if not recipient:
+        return
+    try:
+        thread_send(
+            ticket=ticket,
+            kind=MessageKind.PUBLIC_REPLY,
+            to=recipient,
+            subject=f"Re: {ticket.title}",
+            body=body,
+        )
+    except ValueError:
+        # A stored address that is not exactly one (rows from before the checks): the reply
+        # stands on the timeline; support sees no mail on the thread.
+        logger.warning("public reply on ticket #%s not mailed: bad recipient", ticket.pk)
