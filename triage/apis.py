@@ -110,16 +110,16 @@ class AccountAddressesApi(APIView):
         return Response(AccountAddressOut(row).data, status=status.HTTP_201_CREATED)
 
 
-class AccountAddressApi(APIView):
+class AccountAddressRemoveApi(APIView):
     permission_classes = [roles.IsSupportOrLeadership]
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, pk: int, address_id: int):
+    @extend_schema(request=None, responses={200: AccountAddressOut})
+    def post(self, request, pk: int, address_id: int):
         """Stop mapping senders through it; the row is kept with who removed it and when."""
         account = get_object_or_404(Account, pk=pk)
         row = get_object_or_404(account_addresses(account), pk=address_id)
-        services.account_address_remove(address=row, by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        row = services.account_address_remove(address=row, by=request.user)
+        return Response(AccountAddressOut(row).data)
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

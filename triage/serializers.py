@@ -69,10 +69,11 @@ class AccountAddressIn(InputSerializer):
 
 class AccountAddressOut(serializers.ModelSerializer):
     added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    removed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = AccountAddress
-        fields = ["id", "kind", "value", "added_at", "added_by"]
+        fields = ["id", "kind", "value", "added_at", "added_by", "removed_at", "removed_by"]
 
 
 class TicketIn(InputSerializer):

@@ -11,9 +11,9 @@ urlpatterns = [
         name="api-account-addresses",
     ),
     path(
-        "accounts/<int:pk>/addresses/<int:address_id>/",
-        apis.AccountAddressApi.as_view(),
-        name="api-account-address",
+        "accounts/<int:pk>/addresses/<int:address_id>/remove/",
+        apis.AccountAddressRemoveApi.as_view(),
+        name="api-account-address-remove",
     ),
     path("tickets/", apis.TicketListApi.as_view(), name="api-tickets"),
     path("tickets/<int:pk>/", apis.TicketDetailApi.as_view(), name="api-ticket"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('presales', '0001_initial'),
+        ('presales', '0002_backfill_ticket_requester'),
     ]
 
     operations = [

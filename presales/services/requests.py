@@ -116,7 +116,6 @@ def presales_request_create(
         source=Source.PRESALES,
         account=account,
         by=by,
-        requester=by,
         now=now,
         channel=channel,
         requester=by,

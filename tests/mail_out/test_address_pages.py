@@ -92,14 +92,18 @@ def test_the_api_lists_adds_and_removes_addresses(as_sam, as_eve):
     assert created.status_code == 201
     body = created.json()
     assert (body["kind"], body["value"], body["added_by"]) == ("domain", "acme.io", "sam")
+    assert body["removed_at"] is None
     assert as_eve.get(base).json() == [body]
     clash = as_sam.post(base, {"kind": "domain", "value": "acme.io"}, format="json")
     assert clash.status_code == 400 and "already on this account" in clash.json()["value"][0]
     assert as_sam.post(base, {"kind": "x", "value": "acme.io"}, format="json").status_code == 400
     assert as_eve.post(base, {"kind": "domain", "value": "b.io"}, format="json").status_code == 403
-    assert as_eve.delete(f"{base}{body['id']}/").status_code == 403
-    assert as_sam.delete(f"{base}{body['id']}/").status_code == 204
+    remove = f"{base}{body['id']}/remove/"
+    assert as_eve.post(remove).status_code == 403
+    removed = as_sam.post(remove)
+    assert removed.status_code == 200
+    assert removed.json()["removed_by"] == "sam" and removed.json()["removed_at"]
     assert as_sam.get(base).json() == []
-    assert as_sam.delete(f"{base}{body['id']}/").status_code == 404
+    assert as_sam.post(remove).status_code == 404  # no longer in use
     assert AccountAddress.objects.get().removed_at is not None  # kept, stamped
     assert as_sam.get("/api/v1/accounts/999999/addresses/").status_code == 404
