@@ -327,6 +327,12 @@ def _pinned(plans: list[Plan], rng: random.Random, now: datetime) -> list[Plan]:
             i for i, p in enumerate(plans)
             if p.tier == tier and p.story in PINNABLE and not p.override_reason and i not in taken
         ]  # fmt: skip
+        # A day with no such ticket in those stories (the mix follows the clock) still gets its
+        # pin: any open ticket of the tier (one waiting on the customer ranks by it on return).
+        fits = fits or [
+            i for i, p in enumerate(plans)
+            if p.tier == tier and p.status not in ("resolved", "closed") and i not in taken
+        ]  # fmt: skip
         if fits:
             i = rng.choice(fits)
             taken.add(i)
