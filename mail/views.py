@@ -63,5 +63,7 @@ def ticket_account(request, pk: int):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Account: {ticket.account.name}; it now ranks as {ticket.tier}.")
+        messages.success(
+            request, f"Account: {ticket.account.name}; it now ranks as {ticket.get_tier_display()}."
+        )
     return redirect(ticket)
