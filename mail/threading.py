@@ -33,11 +33,6 @@ def subject_ticket_id(subject: str) -> int | None:
     return int(found[-1]) if found else None
 
 
-def ticket_tag(ticket_id: int) -> str:
-    """Return the tag outbound subjects carry, e.g. "[#123]"."""
-    return f"[#{ticket_id}]"
-
-
 def new_text(text: str) -> str:
     """Return a reply's new text, without the quoted history and the "On ... wrote:" line.
 

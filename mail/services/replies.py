@@ -10,6 +10,7 @@ from django.db import transaction
 from mail import threading
 from mail.parse import ParsedMail
 from shared.mail import mail_send
+from shared.mail_thread import ticket_tag
 from triage.models import EventKind, Message, MessageKind, Status, Ticket
 from triage.selectors.addresses import account_for_address
 from triage.services.changes import ticket_set_status
@@ -82,7 +83,7 @@ def reply_receive(*, message: Message, parsed: ParsedMail, ticket: Ticket, now: 
 
 def _tell_assignee(ticket: Ticket, *, sender: str, text: str) -> None:
     email = ticket.assignee.email
-    subject = f"{threading.ticket_tag(ticket.pk)} Customer replied: {ticket.title}"
+    subject = f"{ticket_tag(ticket.pk)} Customer replied: {ticket.title}"
     body = (
         f"{sender or 'The customer'} replied on ticket #{ticket.pk} "
         f"({ticket.get_status_display()}).\n\n{text[:4000]}\n\nOpen it: {ticket.get_absolute_url()}"

@@ -34,6 +34,7 @@ from triage.models import (
 )
 from triage.selectors.addresses import account_for_address
 from triage.services.intake import ticket_create
+from triage.services.outbound import support_address
 from triage.services.timeline import event_record
 
 TITLE_MAX = 200
@@ -42,10 +43,7 @@ DESCRIPTION_MAX = 20_000
 
 def own_addresses() -> list[str]:
     """Return our own addresses: mail from them is ours coming back, never a ticket."""
-    return [
-        parseaddr(getattr(settings, "SUPPORT_EMAIL", "") or "")[1],
-        parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1],
-    ]
+    return [support_address(), parseaddr(settings.DEFAULT_FROM_EMAIL or "")[1]]
 
 
 def route(message: Message, parsed: ParsedMail, *, now: datetime, release: bool = False) -> str:
