@@ -70,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=200, help="fetch_mail --batch")
+    parser.add_argument("--chunk", type=int, default=50, help="fetch_mail --chunk")
     parser.add_argument("--keep", action="store_true", help="keep the database and Dovecot")
     parser.add_argument(
         "--profile", metavar="FILE", help="run the first fetch under pyinstrument (text report)"
@@ -85,10 +86,10 @@ def main() -> int:
         _database_fresh()
         _seed_domains(env)
         load_before = os.getloadavg()
-        first = _fetch(env, args.batch, profile=args.profile)
-        second = _fetch(env, args.batch)
+        first = _fetch(env, args, profile=args.profile)
+        second = _fetch(env, args)
         _unflag_all()
-        third = _fetch(env, args.batch)
+        third = _fetch(env, args)
         load_after = os.getloadavg()
         _report(args, size, fill_seconds, first, second, third, load_before, load_after)
         ok = (
@@ -251,12 +252,13 @@ def _seed_domains(env: dict[str, str]) -> None:
 SUMMARY = re.compile(r"Total: fetched (\d+), created (\d+), duplicates (\d+)")
 
 
-def _fetch(env: dict[str, str], batch: int, *, profile: str | None = None) -> dict:
+def _fetch(env: dict[str, str], args, *, profile: str | None = None) -> dict:
     """Run `manage.py fetch_mail` as one process; return its counts, seconds and peak RSS."""
     command = [sys.executable]
     if profile:
         command += ["-m", "pyinstrument", "-i", "0.001", "-r", "text", "-o", profile]
-    command += ["manage.py", "fetch_mail", "--url", URL, "--batch", str(batch)]
+    command += ["manage.py", "fetch_mail", "--url", URL, "--batch", str(args.batch)]
+    command += ["--chunk", str(args.chunk)]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t0 = time.monotonic()
@@ -290,7 +292,7 @@ def _report(args, size, fill_seconds, first, second, third, load_before, load_af
     print(
         f"messages              {n:,} ({size / 1e6:.1f} MB, Maildir filled in {fill_seconds:.1f} s)"
     )
-    print(f"batch                 {args.batch}")
+    print(f"batch, chunk          {args.batch} per fetch and flag, {args.chunk} per commit")
     print(
         f"first fetch           {first['seconds']:.1f} s to drain: fetched {first['fetched']:,}, "
         f"created {first['created']:,}, duplicates {first['duplicates']:,}"

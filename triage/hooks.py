@@ -3,7 +3,8 @@
 Triage must not import the apps built on it, yet some of them act on ticket changes. They
 append a callable here from their `AppConfig.ready` (listed in docs/architecture.md):
 
-- `ticket_created_hooks`: `hook(ticket_id)` after a ticket's creation commits
+- `ticket_created_hooks`: `hook(ticket_ids)` after the creation of one ticket, or of a batch
+  (mail), commits
   (queues: a ticket filed while the queue is backed up gets its proactive notice, R7);
 - `ticket_status_hooks`: `hook(ticket_id, status)` after a status change commits
   (presales: a resolved ticket reminds engineers to leave its trial channel, R9);
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-ticket_created_hooks: list[Callable[[int], None]] = []
+ticket_created_hooks: list[Callable[[list[int]], None]] = []
 ticket_status_hooks: list[Callable[[int, str], None]] = []
 ticket_left_escalated_hooks: list[Callable[..., None]] = []
 

@@ -2,8 +2,9 @@
 
 Exactly once: a message is flagged \\Seen on the server only after `receive` has returned, i.e.
 after its row has committed. A crash in between leaves it unseen, the next run fetches it again,
-and `receive` deduplicates on its Message-ID, so the second delivery is a no-op. Flags are set
-once per batch (one UID STORE), after every message of the batch has been received.
+and `receive` deduplicates on its Message-ID, so the second delivery is a no-op. Rows commit a
+chunk at a time (CHUNK messages in one transaction, `mail.services.chunk`); flags are set once
+per batch (one UID STORE), after every chunk of the batch has committed.
 
 We flag rather than move to a "Processed" folder: \\Seen needs no folder, no MOVE extension and
 no rights beyond the mailbox itself. The mailbox should be the support address's own (a person
@@ -23,11 +24,13 @@ from imap_tools import AND, BaseMailBox, MailBox, MailBoxUnencrypted, MailMessag
 from imap_tools.errors import ImapToolsError
 
 from mail.services import intake
+from mail.services.chunk import receive_many
 from triage.models import MessageKind
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # messages per UID FETCH and per UID STORE
+CHUNK = 50  # messages per database transaction (mail.services.chunk)
 TIMEOUT = 30.0  # seconds for any one IMAP round trip
 # Consecutive failures of `receive` after which a mailbox is left for the next run: the cause is
 # then the database or the pipeline, not one message, and hammering on helps nobody.
@@ -121,43 +124,86 @@ def mailbox_fetch(
     mailbox: ImapMailbox,
     *,
     batch: int = BATCH,
+    chunk: int = CHUNK,
     receive: Callable[..., intake.Outcome] | None = None,
 ) -> MailboxResult:
     """Receive every unseen message of one mailbox, then flag each batch \\Seen on the server.
 
+    Messages are received `chunk` at a time in one transaction (`mail.services.chunk`); a chunk
+    that fails as a whole is received one message at a time, and a message that fails alone is
+    left unseen for the next run. `receive` (one message) instead of chunks is for tests.
+
     Never raises for the mailbox's sake: a login or network failure is logged in one line and
     returned in `error`, so the caller goes on with the other mailboxes.
     """
-    receive = receive or intake.receive
     result = MailboxResult(mailbox=mailbox.label)
+    take = _Taker(mailbox, result, chunk=1 if receive else chunk, receive=receive)
     try:
         with _open(mailbox) as client:
             done: list[str] = []
-            in_a_row = 0
             for fetched in client.fetch(AND(seen=False), mark_seen=False, bulk=batch, charset=None):
                 result.fetched += 1
-                try:
-                    outcome = receive(fetched.raw, source="imap")
-                except Exception:
-                    # Left unseen: the next run tries it again.
-                    result.failed += 1
-                    in_a_row += 1
-                    log.exception("mail fetch: %s uid %s not received", mailbox.label, fetched.uid)
-                    if in_a_row >= GIVE_UP_AFTER:
-                        break
-                    continue
-                in_a_row = 0
-                _count(result, outcome)
-                done.append(fetched.uid)
+                done += take.add(fetched)
+                if take.given_up:
+                    break
                 if len(done) >= batch:
                     _flag_seen(client, done)
                     done = []
+            done += take.flush()
             _flag_seen(client, done)
     except MAILBOX_ERRORS as exc:
         result.error = _one_line(exc)
     if result.error:
         log.warning("mail fetch: %s failed: %s", mailbox.label, result.error)
     return result
+
+
+class _Taker:
+    """Receives fetched messages a chunk at a time; returns the UIDs whose rows committed."""
+
+    def __init__(self, mailbox, result, *, chunk: int, receive) -> None:
+        self.mailbox, self.result, self.chunk = mailbox, result, max(1, chunk)
+        self.receive = receive or intake.receive
+        self.pending: list[_Fetched] = []
+        self.in_a_row = 0  # consecutive failures of one message
+        self.given_up = False
+
+    def add(self, fetched: _Fetched) -> list[str]:
+        self.pending.append(fetched)
+        return self.flush() if len(self.pending) >= self.chunk else []
+
+    def flush(self) -> list[str]:
+        pending, self.pending = self.pending, []
+        if len(pending) > 1:
+            try:
+                outcomes = receive_many([f.raw for f in pending], source="imap")
+            except Exception:
+                log.exception(
+                    "mail fetch: %s: a chunk of %s failed; receiving them one by one",
+                    self.mailbox.label,
+                    len(pending),
+                )
+            else:
+                for outcome in outcomes:
+                    _count(self.result, outcome)
+                return [f.uid for f in pending]
+        return [f.uid for f in pending if self._one(f)]
+
+    def _one(self, fetched: _Fetched) -> bool:
+        if self.given_up:
+            return False
+        try:
+            outcome = self.receive(fetched.raw, source="imap")
+        except Exception:
+            # Left unseen: the next run tries it again.
+            self.result.failed += 1
+            self.in_a_row += 1
+            log.exception("mail fetch: %s uid %s not received", self.mailbox.label, fetched.uid)
+            self.given_up = self.in_a_row >= GIVE_UP_AFTER
+            return False
+        self.in_a_row = 0
+        _count(self.result, outcome)
+        return True
 
 
 def mail_fetch(mailboxes: Iterable[ImapMailbox] | None = None, **kwargs) -> list[MailboxResult]:

@@ -42,8 +42,11 @@ def receive(raw: bytes, *, source: str, now: datetime | None = None) -> Outcome:
     Never raises for what the message holds (bad input is kept, as a ticket with what could be
     read or in quarantine); a database that is away raises, so the caller can retry.
     """
-    now = now or timezone.now()
-    parsed = parse_message(raw)
+    return receive_parsed(raw, parse_message(raw), source=source, now=now or timezone.now())
+
+
+def receive_parsed(raw: bytes, parsed: ParsedMail, *, source: str, now: datetime) -> Outcome:
+    """`receive` for a message already parsed (the chunk path sends its exceptions here)."""
     existing = _existing(parsed.message_id)
     if existing is not None:
         return existing
@@ -92,6 +95,14 @@ def _existing(message_id: str) -> Outcome | None:
 
 def _store(parsed: ParsedMail, raw: bytes, *, source: str, now: datetime) -> Message:
     """Insert the Message row first: a racing duplicate stops here, before any other write."""
+    message = message_new(parsed, raw, source=source, now=now)
+    with transaction.atomic():
+        message.save(force_insert=True)
+    return message
+
+
+def message_new(parsed: ParsedMail, raw: bytes, *, source: str, now: datetime) -> Message:
+    """Return the unsaved row of a received message, its raw bytes saved in the storage."""
     message = Message(
         direction=Direction.INBOUND,
         kind=MessageKind.QUARANTINED,  # until routed, within this transaction
@@ -111,8 +122,6 @@ def _store(parsed: ParsedMail, raw: bytes, *, source: str, now: datetime) -> Mes
     )
     digest = hashlib.sha256(raw).hexdigest()
     message.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
-    with transaction.atomic():
-        message.save(force_insert=True)
     return message
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import QuerySet
 
 from mail import loops
 from mail.parse import ParsedMail
@@ -23,6 +24,7 @@ from mail.services.replies import reply_receive, thread_ticket
 from shared import roles
 from shared.text import scrub_line, scrub_text
 from triage.models import (
+    Account,
     Channel,
     Direction,
     EventKind,
@@ -120,11 +122,12 @@ def _bounce(message: Message, parsed: ParsedMail, ticket: Ticket, *, now: dateti
 def _ce_user(address: str) -> User | None:
     if not address:
         return None
-    return (
-        User.objects.filter(email__iexact=address, is_active=True, groups__name=roles.CE)
-        .order_by("id")
-        .first()
-    )
+    return ce_users().filter(email__iexact=address).order_by("id").first()
+
+
+def ce_users() -> QuerySet[User]:
+    """Return the active CEs: their mail is a pre-sales request, not a customer's ticket."""
+    return User.objects.filter(is_active=True, groups__name=roles.CE)
 
 
 def _open_ticket(
@@ -134,28 +137,40 @@ def _open_ticket(
 
     A reply to a closed ticket (closed is final) opens a new one that names it.
     """
-    account = account_for_address(parsed.from_address)
+    fields = ticket_fields(
+        parsed, account=account_for_address(parsed.from_address), follow_up=follow_up
+    )
+    ticket = ticket_create(**fields, by=None, now=now)
+    message.ticket = ticket
+    message.kind = MessageKind.OPENED
+    message.save(update_fields=["ticket", "kind"])
+    return opened(ticket)
+
+
+def ticket_fields(
+    parsed: ParsedMail, *, account: Account | None, follow_up: Ticket | None = None
+) -> dict:
+    """Return what a ticket opened by this mail is filed with (`ticket_create`'s arguments),
+    given the account its sender maps to."""
     source = Source.CUSTOMER
     if account is not None and account.tier == "presales":
         source = Source.PRESALES
     elif account is not None and account.tier == "internal":
         account = None  # internal work has no account; a customer sender then is unknown
-    ticket = ticket_create(
-        title=scrub_line(parsed.subject, TITLE_MAX) or "(no subject)",
-        description=(
+    return {
+        "title": scrub_line(parsed.subject, TITLE_MAX) or "(no subject)",
+        "description": (
             (f"Follow-up to closed ticket #{follow_up.pk}.\n\n" if follow_up else "")
             + scrub_text(parsed.text)
         )[:DESCRIPTION_MAX],
-        source=source,
-        account=account,
-        by=None,
-        now=now,
-        channel=Channel.EMAIL,
-        requester_email=parsed.from_address if _valid_email(parsed.from_address) else "",
-    )
-    message.ticket = ticket
-    message.kind = MessageKind.OPENED
-    message.save(update_fields=["ticket", "kind"])
+        "source": source,
+        "account": account,
+        "channel": Channel.EMAIL,
+        "requester_email": parsed.from_address if _valid_email(parsed.from_address) else "",
+    }
+
+
+def opened(ticket: Ticket) -> str:
     return f"opened ticket #{ticket.pk}"
 
 

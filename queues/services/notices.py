@@ -88,8 +88,8 @@ def notices_decide(
     return len(ids)
 
 
-def notice_on_ticket_created(ticket_id: int) -> None:
-    """Give a ticket that arrives during a backed-up episode its notice at once (a hook)."""
+def notice_on_ticket_created(ticket_ids: Sequence[int]) -> None:
+    """Give tickets that arrive during a backed-up episode their notices at once (a hook)."""
     try:
         with transaction.atomic():
             episode = current_episode()
@@ -97,11 +97,13 @@ def notice_on_ticket_created(ticket_id: int) -> None:
                 return
             now = timezone.now()
             arrival = staffing_at(now).next_arrival_at
-            notices_decide(episode=episode, now=now, arrival_at=arrival, ticket_ids=[ticket_id])
+            notices_decide(
+                episode=episode, now=now, arrival_at=arrival, ticket_ids=list(ticket_ids)
+            )
     except Exception:
         # Creating tickets must never fail because of notices; the next evaluation catches up.
         logger.exception(
-            "notice for new ticket #%s not decided; the evaluation will retry", ticket_id
+            "notices for new tickets %s not decided; the evaluation will retry", list(ticket_ids)
         )
 
 

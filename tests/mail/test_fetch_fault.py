@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 N = 30
 
 
-def _fetch_mail(box, *, batch: int, media: Path) -> subprocess.Popen:
+def _fetch_mail(box, *, batch: int, chunk: int, media: Path) -> subprocess.Popen:
     s = connection.settings_dict
     env = {
         **os.environ,
@@ -37,7 +37,17 @@ def _fetch_mail(box, *, batch: int, media: Path) -> subprocess.Popen:
     }
     url = f"imap://{box.user}:{box.password}@{box.host}:{box.port}/{box.folder}"
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "fetch_mail", "--url", url, "--batch", str(batch)],
+        [
+            sys.executable,
+            "manage.py",
+            "fetch_mail",
+            "--url",
+            url,
+            "--batch",
+            str(batch),
+            "--chunk",
+            str(chunk),
+        ],  # fmt: skip
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -46,13 +56,18 @@ def _fetch_mail(box, *, batch: int, media: Path) -> subprocess.Popen:
     )
 
 
-@pytest.mark.parametrize("kill_after", [1, 7, 16])
+# Flags go once per batch of 10. With chunks of 1, rows commit one by one; with chunks of 5
+# they commit five at a time, so the kill points sit in a batch whose first chunk committed and
+# whose flag has not been set yet.
+@pytest.mark.parametrize(
+    ("chunk", "kill_after"), [(1, 1), (1, 7), (1, 16), (5, 1), (5, 11), (5, 21)]
+)
 def test_a_fetcher_killed_mid_batch_loses_nothing_and_stores_nothing_twice(
-    transactional_db, postgres, imap_box, media_root, kill_after
+    transactional_db, postgres, imap_box, media_root, chunk, kill_after
 ):
     imap.deliver(imap_box, [imap.rfc5322(n) for n in range(N)])
 
-    proc = _fetch_mail(imap_box, batch=10, media=media_root)
+    proc = _fetch_mail(imap_box, batch=10, chunk=chunk, media=media_root)
     deadline = time.monotonic() + 60
     while (stored := Message.objects.count()) < kill_after and proc.poll() is None:
         assert time.monotonic() < deadline, "the fetcher stored nothing in 60 s"
@@ -67,7 +82,7 @@ def test_a_fetcher_killed_mid_batch_loses_nothing_and_stores_nothing_twice(
     # Killed between a commit and its batch's flag: rows exist for messages still unseen.
     assert stored > N - unseen, (stored, unseen)
 
-    again = _fetch_mail(imap_box, batch=10, media=media_root)
+    again = _fetch_mail(imap_box, batch=10, chunk=chunk, media=media_root)
     out, _ = again.communicate(timeout=120)
     assert again.returncode == 0, out
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from shared.address_rules import domain_and_parents, domain_of, sender_address
 from triage.models import Account, AccountAddress, AddressKind
@@ -20,26 +23,43 @@ def account_for_address(email: str) -> Account | None:
     domain or the nearest parent domain ("eu.acme.io", then "acme.io"); else an account whose
     contact address it is (the oldest account, should two share one).
     """
-    address = sender_address(email)
-    if not address:
-        return None
-    exact = (
+    return accounts_for_addresses([email]).get(email)
+
+
+def accounts_for_addresses(emails: Iterable[str]) -> dict[str, Account | None]:
+    """Return `account_for_address` of each sender, in three queries however many there are
+    (a chunk of received mail)."""
+    wanted = {email: sender_address(email) for email in emails}
+    addresses = {a for a in wanted.values() if a}
+    found: dict[str, Account | None] = {a: None for a in addresses}
+    if not addresses:
+        return dict.fromkeys(wanted)
+    for row in (
         active_addresses()
-        .filter(kind=AddressKind.ADDRESS, value=address)
+        .filter(kind=AddressKind.ADDRESS, value__in=addresses)
         .select_related("account")
-        .first()
-    )
-    if exact is not None:
-        return exact.account
-    domains = domain_and_parents(domain_of(address))
-    rows = list(
-        active_addresses()
-        .filter(kind=AddressKind.DOMAIN, value__in=domains)
+    ):
+        found[row.value] = row.account
+    rest = [a for a in addresses if found[a] is None]
+    parents = {a: domain_and_parents(domain_of(a)) for a in rest}
+    by_domain = {
+        row.value: row.account
+        for row in active_addresses()
+        .filter(kind=AddressKind.DOMAIN, value__in={d for ds in parents.values() for d in ds})
         .select_related("account")
-    )
-    if rows:
-        return min(rows, key=lambda row: domains.index(row.value)).account
-    return Account.objects.filter(contact_email__iexact=address).order_by("id").first()
+    }
+    for address, domains in parents.items():
+        found[address] = next((by_domain[d] for d in domains if d in by_domain), None)
+    rest = [a for a in rest if found[a] is None]
+    if rest:
+        contacts = (
+            Account.objects.annotate(contact=Lower("contact_email"))
+            .filter(contact__in=rest)
+            .order_by("-id")
+        )
+        for account in contacts:  # the oldest account last, so it wins
+            found[account.contact] = account
+    return {email: found.get(address) if address else None for email, address in wanted.items()}
 
 
 def account_addresses(account: Account) -> QuerySet[AccountAddress]:

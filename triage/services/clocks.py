@@ -46,32 +46,11 @@ def ticket_clocks_sync(
     """
     if ticket.source == Source.INTERNAL:
         return
-    premium = bool(ticket.account and ticket.account.premium)
-    rule = book.first_response(tier=ticket.tier, priority=ticket.priority, premium=premium)
     existing = {(c.kind, c.started_at): c for c in SlaClock.objects.filter(ticket_id=ticket.pk)}
-    closed_at = now
-    plans = clock_plan.plan_clocks(
-        created_at=ticket.created_at,
-        is_open=ticket.is_open,
-        first_response_at=ticket.first_response_at,
-        last_reply_at=last_reply_at if ticket.first_response_at else None,
-        hours=rule.hours,
-        target=rule.target,
-        contractual=rule.contractual,
-        pauses=pauses,
-        closed_at=closed_at,
-        goal=book.goal,
-    )
+    plans = _plans(ticket, book=book, pauses=pauses, now=now, last_reply_at=last_reply_at)
     wanted = set()
     for plan in plans:
-        values = {
-            "target_minutes": max(1, int(plan.target.total_seconds() // 60)),
-            "contractual": plan.contractual,
-            "due_at": plan.due_at,
-            "warn_at": plan.warn_at,
-            "stopped_at": plan.stopped_at,
-            "answered_at": plan.answered_at,
-        }
+        values = _values(plan)
         key = (plan.kind, plan.started_at)
         wanted.add(key)
         row = existing.get(key)
@@ -92,3 +71,50 @@ def ticket_clocks_sync(
         SlaClock.objects.filter(pk__in=[c.pk for c in superseded]).update(
             stopped_at=newest, answered_at=newest
         )
+
+
+def new_ticket_clocks(ticket: Ticket, *, book: SlaBook, now: datetime) -> list[SlaClock]:
+    """Return the unsaved clock rows of a ticket just filed (no pauses, no replies yet): the rows
+    `ticket_clocks_sync` would create for it, for filing many tickets in one statement."""
+    if ticket.source == Source.INTERNAL:
+        return []
+    plans = _plans(ticket, book=book, pauses=(), now=now, last_reply_at=None)
+    return [
+        SlaClock(ticket_id=ticket.pk, kind=p.kind, started_at=p.started_at, **_values(p))
+        for p in plans
+    ]
+
+
+def _plans(
+    ticket: Ticket,
+    *,
+    book: SlaBook,
+    pauses: Sequence[Pause],
+    now: datetime,
+    last_reply_at: datetime | None,
+) -> list[clock_plan.ClockPlan]:
+    premium = bool(ticket.account and ticket.account.premium)
+    rule = book.first_response(tier=ticket.tier, priority=ticket.priority, premium=premium)
+    return clock_plan.plan_clocks(
+        created_at=ticket.created_at,
+        is_open=ticket.is_open,
+        first_response_at=ticket.first_response_at,
+        last_reply_at=last_reply_at if ticket.first_response_at else None,
+        hours=rule.hours,
+        target=rule.target,
+        contractual=rule.contractual,
+        pauses=pauses,
+        closed_at=now,
+        goal=book.goal,
+    )
+
+
+def _values(plan: clock_plan.ClockPlan) -> dict:
+    return {
+        "target_minutes": max(1, int(plan.target.total_seconds() // 60)),
+        "contractual": plan.contractual,
+        "due_at": plan.due_at,
+        "warn_at": plan.warn_at,
+        "stopped_at": plan.stopped_at,
+        "answered_at": plan.answered_at,
+    }

@@ -26,7 +26,33 @@ def event_record(
     Its text is made inert here too, whoever calls (pages, the API, mail, commands): values on
     one line, reasons and bodies without controls or direction overrides (shared.text).
     """
-    return TicketEvent.objects.create(
+    event = event_new(
+        ticket=ticket,
+        kind=kind,
+        by=by,
+        now=now,
+        from_value=from_value,
+        to_value=to_value,
+        reason=reason,
+        body=body,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def event_new(
+    *,
+    ticket: Ticket,
+    kind: str,
+    by: User | None,
+    now: datetime,
+    from_value: str = "",
+    to_value: str = "",
+    reason: str = "",
+    body: str = "",
+) -> TicketEvent:
+    """Return one unsaved timeline line, its text made inert (for saving many at once)."""
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=by,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mail.services.fetch import BATCH, configured_mailboxes, imap_url_parse, mail_fetch
+from mail.services.fetch import BATCH, CHUNK, configured_mailboxes, imap_url_parse, mail_fetch
 
 
 class Command(BaseCommand):
@@ -18,18 +18,23 @@ class Command(BaseCommand):
             help="imap[s]://user:pass@host:port/FOLDER instead of INBOUND_IMAP_URLS (repeatable)",
         )
         parser.add_argument("--batch", type=int, default=BATCH, help="messages per fetch/flag")
+        parser.add_argument(
+            "--chunk", type=int, default=CHUNK, help="messages per database transaction"
+        )
 
-    def handle(self, *args, url, batch, **options):
+    def handle(self, *args, url, batch, chunk, **options):
         try:
             mailboxes = [imap_url_parse(u) for u in url] if url else configured_mailboxes()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if batch < 2:
             raise CommandError("--batch must be at least 2")
+        if chunk < 1:
+            raise CommandError("--chunk must be at least 1")
         if not mailboxes:
             self.stdout.write("No mailboxes: set INBOUND_IMAP_URLS (or pass --url).")
             return
-        results = mail_fetch(mailboxes, batch=batch)
+        results = mail_fetch(mailboxes, batch=batch, chunk=chunk)
         for r in results:
             line = (
                 f"{r.mailbox}: fetched {r.fetched}, created {r.created} "
