@@ -12,7 +12,8 @@ import re
 
 from mailparser_reply import EmailReplyParser
 
-TAG_RE = re.compile(r"\[#(\d{1,12})\]")
+# "[#123]", also with spaces inside ("[# 123 ]"), as `shared.mail_thread.has_tag` reads ours.
+TAG_RE = re.compile(r"\[#\s*(\d{1,12})\s*\]")
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "sv", "pl", "ja"]
 
 

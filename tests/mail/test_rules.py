@@ -20,6 +20,7 @@ def test_subject_tag_is_the_fallback_key():
     assert threading.subject_ticket_id("RE: [#1001] Exports") == 1001
     assert threading.subject_ticket_id("Re: [#1] fwd [#22]") == 22
     assert threading.subject_ticket_id("no tag #12 [12]") is None
+    assert threading.subject_ticket_id("Re: [# 17 ] as Outlook spaces it") == 17
 
 
 def test_new_text_drops_gmail_outlook_and_apple_quotes():

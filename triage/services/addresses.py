@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 def _may_edit(by: User) -> None:
-    if not roles.has_role(by, roles.SUPPORT, roles.LEADERSHIP):
-        raise invalid(value="Only support and leadership change an account's addresses.")
+    """Raise PermissionDenied (403) for anyone but support and leadership, whoever calls."""
+    roles.require_role(by, roles.SUPPORT, roles.LEADERSHIP, action="change an account's addresses")
 
 
 def account_address_add(
