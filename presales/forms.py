@@ -113,12 +113,24 @@ class PresalesRequestForm(forms.Form):
 
 
 class PresalesCompleteForm(PresalesRequestForm):
-    """The R9 fields of a request filed incomplete by mail; its prospect is already set."""
+    """The R9 fields of a request filed incomplete by mail; the prospect too when the mail did
+    not name it (`ask_prospect`)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ask_prospect: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("account", "new_account_name", "new_account_deployment"):
             del self.fields[name]
+        if ask_prospect:
+            self.fields = {
+                "prospect": LineField(
+                    label="Prospect",
+                    max_length=200,
+                    error_messages={"required": "Name the prospect: the company this is for."},
+                    help_text="The company this request is for: a prospect already known to "
+                    "support, or a new one.",
+                ),
+                **self.fields,
+            }
 
     def clean(self):
         return forms.Form.clean(self)

@@ -98,7 +98,9 @@ def request_complete(request, pk: int):
         "design_doc_links": "\n".join(r.design_doc_links),
         "sales_context": r.sales_context,
     }
-    form = PresalesCompleteForm(request.POST or None, initial=initial)
+    form = PresalesCompleteForm(
+        request.POST or None, initial=initial, ask_prospect="prospect" in r.missing_fields
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -110,7 +112,8 @@ def request_complete(request, pk: int):
                 messages.success(request, f"Request #{r.pk} is complete.")
                 return redirect(r)
         status = 400
-    missing = [form.fields[f].label if f in form.fields else f for f in r.missing_fields]
+    # In the form's order, the prospect first.
+    missing = [field.label for name, field in form.fields.items() if name in r.missing_fields]
     return render(
         request,
         "presales/request_complete.html",

@@ -56,10 +56,11 @@ def presales_from_mail(*, message: Message, parsed: ParsedMail, ce: User, now: d
         channel=Channel.EMAIL,
         incomplete_ok=True,
     )
-    missing += request.missing_fields
-    if missing and not request.incomplete:
+    missing = sorted({*missing, *request.missing_fields})
+    if missing and (not request.incomplete or missing != request.missing_fields):
+        # The prospect is the mail's own requirement: the request's checks don't know it.
         request.incomplete = True
-        request.missing_fields = sorted(missing)
+        request.missing_fields = missing
         request.save(update_fields=["incomplete", "missing_fields"])
     message.ticket = request.ticket
     message.kind = MessageKind.OPENED

@@ -14,9 +14,10 @@ from presales.models import KeyDate, PresalesRequest
 from shared.errors import invalid
 from shared.text import scrub_line
 from shared.validation import LINE_MAX, TEXT_MAX, clean_fields
-from triage.models import Account, Channel, Source, Tier
-from triage.services import account_create, ticket_create
+from triage.models import Account, Channel, EventKind, Source, Tier
+from triage.services import account_create, ticket_create, ticket_set_account
 from triage.services.intake import ticket_describe
+from triage.services.timeline import event_record
 
 
 def _description(request: PresalesRequest, key_dates: Sequence[tuple[date, str]]) -> str:
@@ -141,10 +142,16 @@ def presales_request_complete(
     impact_scope: str = "",
     design_doc_links: Sequence[str] = (),
     sales_context: str,
+    prospect: str = "",
     now: datetime | None = None,
 ) -> PresalesRequest:
     """Complete a request filed with R9 fields missing (a CE's mail): every field is required
-    now, the flag is cleared, and the ticket's title and description follow."""
+    now, the flag is cleared, and the ticket's title and description follow.
+
+    A mail without the prospect filed the request for a placeholder account ("Unnamed
+    prospect: …"); `prospect` names it now. A prospect already known takes the ticket (on its
+    timeline), else the placeholder is renamed.
+    """
     now = now or timezone.now()
     values = {
         "summary": summary,
@@ -160,10 +167,15 @@ def presales_request_complete(
     links, link_problem = requirements.design_doc_links(design_doc_links)
     if link_problem:
         errors["design_doc_links"] = link_problem
+    named, problem = _prospect_named(request, prospect)
+    if problem:
+        errors["prospect"] = problem
     if errors:
         raise invalid(**errors)
     request = PresalesRequest.objects.select_for_update().get(pk=request.pk)
     was_missing = request.missing_fields
+    if named:
+        _prospect_set(request, named, by=by, now=now)
     for name, value in values.items():
         setattr(request, name, value)
     request.impact_scope, request.design_doc_links = impact_scope, links
@@ -179,3 +191,44 @@ def presales_request_complete(
         now=now,
     )
     return request
+
+
+def _prospect_named(request: PresalesRequest, prospect: str) -> tuple[str, str]:
+    """Return the prospect's name to set ("" when the request has one), or why it can't be."""
+    if "prospect" not in request.missing_fields:
+        return "", ""
+    name = scrub_line(prospect, LINE_MAX)
+    if not name:
+        return "", "Name the prospect: the company this request is for."
+    taken = Account.objects.filter(name__iexact=name).exclude(pk=request.account_id).first()
+    if taken is not None and taken.tier != Tier.PRESALES:
+        return "", f"“{taken.name}” is a {taken.tier} customer's account, not a prospect's."
+    return name, ""
+
+
+def _prospect_set(request: PresalesRequest, name: str, *, by: User, now: datetime) -> None:
+    """Give the request its named prospect: the known prospect's account, else the
+    placeholder account renamed (it was made for this request only)."""
+    known = (
+        Account.objects.filter(name__iexact=name, tier=Tier.PRESALES)
+        .exclude(pk=request.account_id)
+        .first()
+    )
+    if known is not None:
+        ticket_set_account(
+            ticket=request.ticket, by=by, account=known, reason="prospect named by the CE", now=now
+        )
+        request.account = known
+        return
+    placeholder = Account.objects.select_for_update().get(pk=request.account_id)
+    event_record(
+        ticket=request.ticket,
+        kind=EventKind.PRESALES,
+        by=by,
+        now=now,
+        from_value=placeholder.name,
+        to_value=name,
+        reason="prospect named by the CE",
+    )
+    placeholder.name = name
+    placeholder.save(update_fields=["name"])

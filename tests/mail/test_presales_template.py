@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from mail.services.intake import receive
 from presales.models import PresalesRequest
-from tests.factories import UserFactory
+from tests.factories import AccountFactory, UserFactory
+from triage.models import Account
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -95,3 +96,57 @@ def test_the_ce_completes_a_mailed_request_in_the_web_form(client):
     other = UserFactory(username="carl", role="ce", email="carl@example.com")
     client.force_login(other)
     assert client.get(f"/presales/requests/{request.pk}/complete/").status_code == 404
+
+
+COMPLETE = {
+    "summary": "Imports stall at 90 %",
+    "attempted_and_expected": "Imported a CSV; expected it to finish.",
+    "steps_taken": "Split the file.",
+    "impact": "The pilot cannot start.",
+    "impact_scope": "select_users",
+    "design_doc_links": "",
+    "sales_context": "Pilot, week 1",
+}
+
+
+def _mailed_without_prospect(n: int) -> PresalesRequest:
+    raw = (
+        f"From: cara@example.com\r\nSubject: Imports stall\r\nMessage-ID: <tpl-np-{n}@example.com>"
+        "\r\n\r\nImpact: The pilot cannot start.\r\n"
+    ).encode()
+    return PresalesRequest.objects.get(pk=receive(raw, source="pipe").ticket_id)
+
+
+def test_a_request_mailed_without_its_prospect_is_named_in_the_web_form(client):
+    cara = UserFactory(username="cara", role="ce", email="cara@example.com")
+    AccountFactory(name="Hooli", tier="enterprise")
+    known = AccountFactory(name="Pied Piper", tier="presales")
+    client.force_login(cara)
+    url = lambda r: f"/presales/requests/{r.pk}/complete/"  # noqa: E731
+
+    first = _mailed_without_prospect(1)
+    assert "prospect" in first.missing_fields
+    assert first.account.name.startswith("Unnamed prospect")
+    page = client.get(url(first)).content.decode()
+    assert 'name="prospect"' in page and "without: <strong>Prospect," in page
+    assert client.post(url(first), COMPLETE).status_code == 400  # the prospect is required
+    customer = client.post(url(first), {**COMPLETE, "prospect": "hooli"})
+    assert customer.status_code == 400 and "not a prospect" in customer.content.decode()
+    first.refresh_from_db()
+    assert first.incomplete and first.account.name.startswith("Unnamed prospect")
+
+    assert client.post(url(first), {**COMPLETE, "prospect": "Umbrella Corp"}).status_code == 302
+    first.refresh_from_db()
+    assert not first.incomplete and first.account.name == "Umbrella Corp"
+    assert first.ticket.account_id == first.account_id
+    named = first.ticket.events.get(kind="presales", to_value="Umbrella Corp")
+    assert named.actor == cara and named.from_value.startswith("Unnamed prospect")
+
+    second = _mailed_without_prospect(2)
+    placeholder = second.account
+    assert client.post(url(second), {**COMPLETE, "prospect": "pied piper"}).status_code == 302
+    second.refresh_from_db()
+    assert second.account == known and second.ticket.account == known
+    moved = second.ticket.events.get(kind="account")
+    assert moved.actor == cara and moved.from_value == placeholder.name
+    assert Account.objects.filter(pk=placeholder.pk).exists()  # nothing is hard-deleted
