@@ -120,9 +120,21 @@ def message_new(parsed: ParsedMail, raw: bytes, *, source: str, now: datetime) -
         date_header=parsed.date,
         note="; ".join(parsed.problems),
     )
-    digest = hashlib.sha256(raw).hexdigest()
-    message.raw.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
+    raw_keep(message, raw)
     return message
+
+
+def raw_keep(message: Message, raw: bytes) -> None:
+    """Save the raw bytes under a name made of their hash, once: a delivery that is received
+    again (a chunk received one by one after it failed, a retry after the database was away)
+    finds its file and reuses it instead of leaving a copy nobody points to."""
+    digest = hashlib.sha256(raw).hexdigest()
+    field = message.raw
+    name = field.field.generate_filename(message, f"{digest[:32]}.eml")
+    if field.storage.exists(name) and field.storage.size(name) == len(raw):
+        field.name = name
+    else:
+        field.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
 
 
 def _route(message: Message, parsed: ParsedMail, *, now: datetime) -> Outcome:

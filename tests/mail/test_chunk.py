@@ -208,3 +208,15 @@ def test_many_senders_map_as_each_one_does(world, sender):
     )
     others = ["ops@initech.example", "a@hooli.example", "ops@eu.initech.example"]
     assert accounts_for_addresses([sender, *others])[sender] == account_for_address(sender)
+
+
+def test_a_message_received_again_after_a_failure_keeps_one_raw_file(world, media_root):
+    raw = _mail(40, "ops@initech.example")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receive_many([raw, _mail(41, "ops@initech.example")], source="imap")
+        raise RuntimeError("the chunk failed after its files were written")
+    receive(raw, source="imap")
+    files = [p for p in media_root.rglob("*.eml")]
+    stored = Message.objects.get(message_id="chunk-40@example.net").raw
+    assert stored.read() == raw
+    assert sum(1 for p in files if p.read_bytes() == raw) == 1
