@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -140,6 +141,45 @@ def _api_page(assigned: bool | None) -> Precompiled:
 
 # GET /queue/ (all, claimed, unclaimed): a page of the open queue, compiled once each.
 _API_PAGES = {assigned: _api_page(assigned) for assigned in (None, False, True)}
+
+
+@cache
+def _queue_page_read(
+    priority: bool, tier: bool, assigned: bool | None, mine: bool
+) -> Precompiled[Ticket]:
+    """The queue page's read for one combination of its filters, compiled once per process.
+
+    The page's rows show the account's name, the assignee's and the pin author's usernames:
+    read as columns (`account_name`, `assignee_username`, `pinned_by_username`) instead of
+    related rows, with the SLA clock and waiting-since annotations. Building and compiling
+    this queryset through the ORM cost about 5 ms of Python per render (issue 14).
+    """
+    wanted = (("priority", str, priority), ("tier", str, tier), ("me", int, mine))
+    params = {name: kind for name, kind, used in wanted if used}
+
+    def build(**values) -> QuerySet[Ticket]:
+        tickets = Ticket.objects.filter(OPEN)
+        if priority:
+            tickets = tickets.filter(priority=values["priority"])
+        if tier:
+            tickets = tickets.filter(tier=values["tier"])
+        if assigned is not None:
+            tickets = tickets.filter(assignee__isnull=not assigned)
+        if mine:
+            tickets = tickets.filter(assignee_id=values["me"])
+        return (
+            with_waiting_since(with_sla_clock(tickets))
+            .annotate(
+                account_name=F("account__name"),
+                assignee_username=F("assignee__username"),
+                pinned_by_username=F("pinned_by__username"),
+            )
+            .order_by("rank_key", "id")
+        )
+
+    return Precompiled(build, paged=True, **params)
+
+
 # The open ticket ranked just above one (the ticket page's "why below"), with the count of all
 # open tickets ranked above that one: the ticket's place and its neighbour in one round trip.
 _ABOVE = Precompiled(
@@ -186,33 +226,20 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     of them, then one pass over the span from the first to the last, putting each ticket in a
     bucket: the first of the given tickets it ranks above. A CASE stops at its first true
     branch, so the span costs about one comparison per ticket in it, not one per ticket per row.
+    Both parts are compiled once per process (the span once per number of tickets): built
+    through the ORM, they cost about 3 ms of Python per filtered page (issue 14).
     """
     ordered = sorted((t for t in tickets if t.is_open), key=lambda t: (t.rank_key, t.pk))
     if not ordered:
         return {}
-    first, last = ordered[0], ordered[-1]
-    ahead = _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(first.rank_key, first.pk)))
-    ahead_sql, params = ahead.query.sql_with_params()
-    sql, params = f"SELECT 0, ({ahead_sql})", list(params)
+    first = ordered[0]
+    sql, params = _AHEAD.sql(rank_key=first.rank_key, pk=first.pk)
+    sql, params = f"SELECT 0, ({sql})", list(params)
     if len(ordered) > 1:
-        # The CASE repeats `ranked_above` compiled once: built through the ORM, 50 branches
-        # cost about 20 ms of Python per page (issue 14).
-        above = _ranked_above_sql()
-        bucket = RawSQL(  # noqa: S611 - compiled SQL and integers; the values are parameters
-            "CASE " + " ".join(f"WHEN {above} THEN {i}" for i in range(1, len(ordered))) + " END",
-            [value for t in ordered[1:] for value in (t.rank_key, t.pk)],
-            output_field=IntegerField(),
-        )
-        span = (
-            Ticket.objects.filter(OPEN)
-            .filter(_not_ranked_above(first.rank_key, first.pk))
-            .filter(ranked_above(last.rank_key, last.pk))
-            .order_by()
-            .annotate(bucket=bucket)
-            .values_list("bucket")
-            .annotate(n=Count("id"))
-        )
-        span_sql, span_params = span.query.sql_with_params()
+        values = {"first_key": first.rank_key, "first_pk": first.pk}
+        for i, ticket in enumerate(ordered[1:], start=1):
+            values[f"key{i}"], values[f"pk{i}"] = ticket.rank_key, ticket.pk
+        span_sql, span_params = _span(len(ordered)).sql(**values)
         sql, params = f"{sql} UNION ALL {span_sql}", [*params, *span_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -224,6 +251,39 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     return positions
 
 
+@cache
+def _span(n: int) -> Precompiled:
+    """`positions_of`'s second part for n tickets: the open tickets from the first (key0) to
+    before the last (key{n-1}), counted per bucket i, the first of tickets 1..n-1 they rank
+    above."""
+    names: dict[str, type] = {"first_key": str, "first_pk": int}
+    for i in range(1, n):
+        names[f"key{i}"], names[f"pk{i}"] = str, int
+
+    def build(**values) -> QuerySet[Ticket]:
+        # The CASE repeats `ranked_above` compiled once: built through the ORM, 50 branches
+        # cost about 20 ms of Python (issue 14).
+        above = _ranked_above_sql()
+        bucket = RawSQL(  # noqa: S611 - compiled SQL and integers; the values are parameters
+            "CASE " + " ".join(f"WHEN {above} THEN {i}" for i in range(1, n)) + " END",
+            [values[f"{part}{i}"] for i in range(1, n) for part in ("key", "pk")],
+            output_field=IntegerField(),
+        )
+        last_key, last_pk = values[f"key{n - 1}"], values[f"pk{n - 1}"]
+        return (
+            Ticket.objects.filter(OPEN)
+            .filter(_not_ranked_above(values["first_key"], values["first_pk"]))
+            .filter(ranked_above(last_key, last_pk))
+            .order_by()
+            .annotate(bucket=bucket)
+            .values_list("bucket")
+            .annotate(n=Count("id"))
+        )
+
+    return Precompiled(build, **names)
+
+
+@cache
 def _ranked_above_sql() -> str:
     """`ranked_above` as SQL with two placeholders, the rank key and the id."""
     query = Ticket.objects.all().query
@@ -282,12 +342,20 @@ def queue_page(
     and, for work waiting on the customer, since when it has waited (`waiting_since`).
     Without `accounts` (the API shows the account's id) and other filters than `assigned`, the
     page is one precompiled read whose tickets carry `assignee_username` and
-    `pinned_by_username` instead of the related users.
+    `pinned_by_username` instead of the related users. With `sla_clock` (the queue page), it is
+    one precompiled read per combination of filters whose tickets also carry `account_name`.
     """
     filtered = bool(priority or tier or assigned is not None or assignee is not None)
     if not (accounts or sla_clock or priority or tier or assignee is not None):
         # The API's page: one precompiled read, usernames instead of related rows.
         page = _API_PAGES[assigned].rows(limit=limit + 1, offset=offset)
+    elif sla_clock:
+        # The queue page: one precompiled read, names instead of related rows.
+        read = _queue_page_read(bool(priority), bool(tier), assigned, assignee is not None)
+        values = {"priority": priority, "tier": tier}
+        if assignee is not None:
+            values["me"] = assignee.pk
+        page = read.rows(limit=limit + 1, offset=offset, **values)
     else:
         tickets = open_queue()
         if sla_clock:
