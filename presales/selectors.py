@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from presales.models import (
     PresalesRequest,
 )
 from shared import roles
+from shared.precompiled import Precompiled
 from triage.models import Account, EventKind, Source, Ticket, TicketEvent
 from triage.priority import PROSPECT
 from triage.selectors import positions_of, ticket_visibility
@@ -66,6 +68,20 @@ def nearest_key_date(request: PresalesRequest, today: date | None = None) -> Key
     return rules.nearest_key_date(request.key_dates.all(), today or timezone.localdate())
 
 
+def _close_key_dates(ids, first, last) -> QuerySet[KeyDate]:
+    # The ids are one array parameter and the dates text cast to a date, so that the statement
+    # compiles once (shared.precompiled) whatever the page holds.
+    return KeyDate.objects.filter(
+        request_id__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)),  # noqa: S611 - a parameter
+        date__gte=RawSQL("%s::date", (first,)),  # noqa: S611 - a parameter, no text in the SQL
+        date__lte=RawSQL("%s::date", (last,)),  # noqa: S611 - a parameter, no text in the SQL
+    ).order_by("date", "id")
+
+
+# The queue page asks on every render: compiled once (shared.precompiled, issue 14).
+_CLOSE_KEY_DATES = Precompiled(_close_key_dates, ids=int, first=str, last=str)
+
+
 def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict[int, KeyDate]:
     """Return, for the open tickets among these, the key date within 2 days; ONE query."""
     today = today or timezone.localdate()
@@ -73,11 +89,11 @@ def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict
     if not ids:
         return {}
     flags: dict[int, KeyDate] = {}
-    close = KeyDate.objects.filter(
-        request_id__in=ids,
-        date__gte=today,
-        date__lte=today + timedelta(days=rules.KEY_DATE_FLAG_DAYS),
-    ).order_by("date", "id")
+    close = _CLOSE_KEY_DATES.rows(
+        ids=ids,
+        first=today.isoformat(),
+        last=(today + timedelta(days=rules.KEY_DATE_FLAG_DAYS)).isoformat(),
+    )
     for kd in close:
         flags.setdefault(kd.request_id, kd)
     return flags
@@ -111,19 +127,32 @@ def joined_channels() -> QuerySet[ChannelEngagement]:
     )
 
 
+# The queue page asks on every render for the engineer's channels: compiled once (issue 14),
+# without the tickets' rows (what the rule needs of them is one column).
+_JOINED = Precompiled(
+    lambda engineer: (
+        ChannelEngagement.objects.filter(left_at__isnull=True, engineer_id=engineer)
+        .annotate(ticket_open=F("ticket__in_queue"))
+        .order_by("joined_at", "id")
+    ),
+    engineer=int,
+)
+
+
 def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngagement]:
-    """Return the channels this engineer is in and should leave (reminded or due)."""
+    """Return the channels this engineer is in and should leave (reminded or due), with their
+    tickets: one query when there are none, two when there are."""
     now = now or timezone.now()
     hours = reminder_hours()
-    mine = joined_channels().filter(engineer=user)
-    return [
-        e
-        for e in mine
+    due = [
+        e.pk
+        for e in _JOINED.rows(engineer=user.pk)
         if e.reminded_at is not None
         or rules.channel_reminder_due(
-            joined_at=e.joined_at, ticket_open=e.ticket.is_open, now=now, hours=hours
+            joined_at=e.joined_at, ticket_open=e.ticket_open, now=now, hours=hours
         )
     ]
+    return list(joined_channels().filter(pk__in=due)) if due else []
 
 
 def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:

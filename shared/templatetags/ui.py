@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.html import conditional_escape, escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 
 from shared import display, roles
@@ -53,11 +53,13 @@ def countdown(due_at, now, answered_at=None, warn_at=None):
     else:
         text = f"in {short_duration(due_at - now)}"
     answered = "true" if state == "met" else "false"
-    return format_html(
-        '<time class="due due-{}" datetime="{}" title="Due {}" data-due="{}" data-answered="{}">'
-        "{}</time>",
-        state, iso, title, iso, answered, text,
-    )  # fmt: skip
+    # An f-string over escaped values, not format_html: the queue page says 50 of these, and
+    # format_html's per-argument escaping was a tenth of its rows' cost (issue 14).
+    iso, title, text = escape(iso), escape(title), escape(text)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<time class="due due-{state}" datetime="{iso}" title="Due {title}" data-due="{iso}"'
+        f' data-answered="{answered}">{text}</time>'
+    )
 
 
 @register.simple_tag
@@ -163,7 +165,7 @@ def user_text(value) -> str:
     """Show one line someone wrote: `{{ ticket.title|user_text }}`."""
     if value is None or value == "":
         return ""
-    return format_html("<bdi>{}</bdi>", reveal_line(str(value)))
+    return mark_safe(f"<bdi>{conditional_escape(reveal_line(str(value)))}</bdi>")  # noqa: S308
 
 
 @register.filter
