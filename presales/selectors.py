@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -99,9 +99,16 @@ def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict
     return flags
 
 
+def exceptions_for_all() -> QuerySet[PresalesException]:
+    """Return every exception with its account, ticket, requester and decider."""
+    return PresalesException.objects.select_related(
+        "account", "ticket", "requested_by", "decided_by"
+    )
+
+
 def exceptions_for(user) -> QuerySet[PresalesException]:
     """Return the exceptions this user may read: a CE its own, support and leadership all."""
-    qs = PresalesException.objects.select_related("account", "ticket", "requested_by", "decided_by")
+    qs = exceptions_for_all()
     if can_see_all_requests(user):
         return qs
     if roles.has_role(user, roles.CE):
@@ -155,24 +162,42 @@ def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngageme
     return list(joined_channels().filter(pk__in=due)) if due else []
 
 
+# The pre-sales ticket panel's reads, compiled once each (shared.precompiled, issue 14).
+_REQUEST = Precompiled(
+    lambda ticket: PresalesRequest.objects.select_related("requested_by", "account").filter(
+        pk=ticket
+    ),
+    ticket=int,
+)
+_TICKET_CHANNELS = Precompiled(
+    lambda ticket: (
+        ChannelEngagement.objects.filter(ticket_id=ticket)
+        .select_related("engineer")
+        .order_by("-joined_at")
+    ),
+    ticket=int,
+)
+_TICKET_EXCEPTIONS = Precompiled(
+    lambda ticket: exceptions_for_all().filter(ticket_id=ticket), ticket=int
+)
+
+
 def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
     """Return what the pre-sales panel on a ticket page shows (empty for other tickets)."""
     if ticket.source != "presales":
         return {"presales": False}  # the panel shows nothing: no query (issue 14)
     now = now or timezone.now()
-    request = (
-        PresalesRequest.objects.select_related("requested_by", "account")
-        .prefetch_related("key_dates")
-        .filter(pk=ticket.pk)
-        .first()
-    )
+    request = next(iter(_REQUEST.rows(ticket=ticket.pk)), None)
+    if request is not None:
+        prefetch_related_objects([request], "key_dates")
     staff = can_see_all_requests(user)
-    channels = (
-        list(ticket.channel_engagements.select_related("engineer").order_by("-joined_at"))
-        if staff
-        else []
-    )
-    exceptions = list(exceptions_for(user).filter(ticket=ticket).prefetch_related("history__actor"))
+    channels = _TICKET_CHANNELS.rows(ticket=ticket.pk) if staff else []
+    if staff:
+        exceptions = _TICKET_EXCEPTIONS.rows(ticket=ticket.pk)
+    else:
+        exceptions = list(exceptions_for(user).filter(ticket=ticket))
+    if exceptions:
+        prefetch_related_objects(exceptions, "history__actor")
     return {
         "request": request,
         "nearest": nearest_key_date(request, timezone.localdate(now)) if request else None,

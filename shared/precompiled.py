@@ -5,7 +5,8 @@ machine, far more than PostgreSQL takes to answer the hottest reads (token authe
 the number one: bench/queue.py). A `Precompiled` read builds its queryset once per database
 alias with a placeholder for each named parameter, keeps the SQL, the backend's converters
 and the model's column layout, then on each call runs the SQL on a Django cursor (so the query
-is logged and counted like any other) and builds the instances as the ORM would.
+is logged and counted like any other) and builds the instances as the ORM would, with their
+`select_related` rows (not `prefetch_related`: a prefetch is a read of its own).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
 
@@ -40,6 +42,7 @@ class _Compiled:
     fields: slice | None
     annotations: dict[str, int]
     converters: list[tuple[int, tuple[list[Callable], Any]]]
+    related: list[Any]  # Django's RelatedPopulator per select_related relation
     paged: bool = False
 
 
@@ -80,6 +83,8 @@ class Precompiled(Generic[M]):
         result = []
         for row in self._run(compiled, using, values):
             instance = compiled.model.from_db(using, compiled.attnames, row[compiled.fields])
+            for populator in compiled.related:
+                populator.populate(row, instance)
             for name, position in compiled.annotations.items():
                 setattr(instance, name, row[position])
             result.append(instance)
@@ -125,10 +130,12 @@ class Precompiled(Generic[M]):
         }
         if set(named.values()) != set(self._params):
             raise ValueError(f"each of {list(self._params)} must reach the SQL unchanged")
-        fields = None
+        fields, related = None, []
         if compiler.klass_info:  # a model read, not values()
             select_fields = compiler.klass_info["select_fields"]
             fields = slice(select_fields[0], select_fields[-1] + 1)
+            # select_related rows, built as the ORM's ModelIterable builds them.
+            related = get_related_populators(compiler.klass_info, compiler.select, using)
         if self._paged:
             sql += " LIMIT %s OFFSET %s"
         return _Compiled(
@@ -141,4 +148,5 @@ class Precompiled(Generic[M]):
             fields=fields,
             annotations=dict(compiler.annotation_col_map),
             converters=list(compiler.get_converters([c[0] for c in compiler.select]).items()),
+            related=related,
         )

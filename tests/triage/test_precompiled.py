@@ -90,3 +90,22 @@ def test_queue_next_is_two_statements_whatever_the_queue(
     with django_assert_num_queries(2):  # the token with its roles; the number one with its place
         answer = as_sam.get("/api/v1/queue/next/")
     assert answer.status_code == 200 and answer.json()["position"] == 2
+
+
+def test_select_related_rows_come_back_built_with_no_query_on_access(django_assert_num_queries):
+    """Issue 14: the ticket page's reads keep their related rows (account, assignee, pin)."""
+    sam = UserFactory(username="sam3", role="support")
+    ticket = TicketFactory(tier="enterprise", severity="p1")
+    TicketFactory(tier="internal")  # no account: the relation is None
+    queue_claim(by=sam)
+    read = Precompiled(
+        lambda pk: (
+            Ticket.objects.filter(pk__gte=pk).select_related("account", "assignee").order_by("id")
+        ),
+        pk=int,
+    )
+    with django_assert_num_queries(1):
+        rows = read.rows(pk=ticket.pk)
+        first, second = rows
+        assert (first.account.name, first.assignee.username) == (ticket.account.name, "sam3")
+        assert second.account is None and second.assignee is None
