@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
-from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -68,18 +68,19 @@ def nearest_key_date(request: PresalesRequest, today: date | None = None) -> Key
     return rules.nearest_key_date(request.key_dates.all(), today or timezone.localdate())
 
 
-def _close_key_dates(ids, first, last) -> QuerySet[KeyDate]:
-    # The ids are one array parameter and the dates text cast to a date, so that the statement
-    # compiles once (shared.precompiled) whatever the page holds.
-    return KeyDate.objects.filter(
-        request_id__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)),  # noqa: S611 - a parameter
-        date__gte=RawSQL("%s::date", (first,)),  # noqa: S611 - a parameter, no text in the SQL
-        date__lte=RawSQL("%s::date", (last,)),  # noqa: S611 - a parameter, no text in the SQL
-    ).order_by("date", "id")
-
-
-# The queue page asks on every render: compiled once (shared.precompiled, issue 14).
-_CLOSE_KEY_DATES = Precompiled(_close_key_dates, ids=int, first=str, last=str)
+@cache
+def _close_key_dates(n: int) -> Precompiled[KeyDate]:
+    """The key dates of n requests between two days, compiled once per n (the queue page asks
+    on every render with the pre-sales tickets of its page: shared.precompiled, issue 14)."""
+    names = {f"id{i}": int for i in range(n)}
+    return Precompiled(
+        lambda first, last, **ids: KeyDate.objects.filter(
+            request_id__in=list(ids.values()), date__gte=first, date__lte=last
+        ).order_by("date", "id"),
+        first=date,
+        last=date,
+        **names,
+    )
 
 
 def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict[int, KeyDate]:
@@ -89,10 +90,10 @@ def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict
     if not ids:
         return {}
     flags: dict[int, KeyDate] = {}
-    close = _CLOSE_KEY_DATES.rows(
-        ids=ids,
-        first=today.isoformat(),
-        last=(today + timedelta(days=rules.KEY_DATE_FLAG_DAYS)).isoformat(),
+    close = _close_key_dates(len(ids)).rows(
+        first=today,
+        last=today + timedelta(days=rules.KEY_DATE_FLAG_DAYS),
+        **{f"id{i}": pk for i, pk in enumerate(ids)},
     )
     for kd in close:
         flags.setdefault(kd.request_id, kd)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -22,14 +23,39 @@ from django.db.models.query import get_related_populators
 M = TypeVar("M", bound=Model)
 
 
-def _placeholders(names: dict[str, type]) -> dict[str, str | int]:
-    """A value per parameter that no real call sends: text with NUL (PostgreSQL refuses NUL in
-    text), integers far below any id (yet in a 32-bit id's range: Django refuses to compare an
-    AutoField with a value outside it)."""
-    return {
-        name: f"\x00precompiled:{name}\x00" if kind is str else -(2**31) + i
-        for i, (name, kind) in enumerate(names.items())
-    }
+def _placeholder(name: str, kind: type, i: int) -> Any:
+    """A value for one parameter that no real call sends: text with NUL (PostgreSQL refuses NUL
+    in text), integers far below any id (yet in a 32-bit id's range: Django refuses to compare an
+    AutoField with a value outside it), instants and dates in the year 1."""
+    if kind is str:
+        return f"\x00precompiled:{name}\x00"
+    if kind is datetime:
+        return datetime(1, 1, 2, tzinfo=UTC) + timedelta(seconds=i)
+    if kind is date:
+        return date(1, 1, 2) + timedelta(days=i)
+    return -(2**31) + i
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _adapters(connection) -> list[Callable[[Any], Any]]:
+    """How a parameter may reach the SQL: unchanged, or as the backend adapts a date or an
+    instant (SQLite sends them as text; PostgreSQL unchanged)."""
+    return [_same, connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value]
+
+
+def _reaches(param: Any, placeholder: Any, adapt: Callable[[Any], Any]) -> bool:
+    if adapt is _same:
+        # isinstance: an integer may come back wrapped (psycopg's Int4 from a Value()).
+        return isinstance(param, type(placeholder)) and param == placeholder
+    if not isinstance(placeholder, date):
+        return False
+    try:
+        return param == adapt(placeholder)
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -37,7 +63,7 @@ class _Compiled:
     model: type[Model]
     sql: str
     params: tuple[Any, ...]
-    named: dict[int, str]  # parameter position -> name
+    named: dict[int, tuple[str, Callable[[Any], Any]]]  # position -> name, backend adaptation
     attnames: list[str]  # the model's columns, in select order (none for a values() read)
     fields: slice | None
     annotations: dict[str, int]
@@ -46,10 +72,10 @@ class _Compiled:
     paged: bool = False
 
 
-def _bind(compiled: _Compiled, values: dict[str, str | int]) -> list[Any]:
+def _bind(compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
     params = list(compiled.params)
-    for position, name in compiled.named.items():
-        params[position] = values[name]
+    for position, (name, adapt) in compiled.named.items():
+        params[position] = adapt(values[name])
     if compiled.paged:
         params += [int(values["limit"]), int(values["offset"])]
     return params
@@ -58,9 +84,11 @@ def _bind(compiled: _Compiled, values: dict[str, str | int]) -> list[Any]:
 class Precompiled(Generic[M]):
     """A read built by `build(**placeholders)`, compiled once, run with `rows(**values)`.
 
-    `params` names each parameter's type, `str` or `int`. A parameter must be compared as it
-    is (equal, less than: a token key, a rank), never transformed (`icontains` wraps it in
-    wildcards): compiling checks that each placeholder reaches the SQL unchanged. A `paged`
+    `params` names each parameter's type, `str`, `int`, `date` or `datetime`. A parameter must
+    be compared as it is (equal, less than: a token key, a rank, a day), never transformed
+    (`icontains` wraps it in wildcards): compiling checks that each placeholder reaches the SQL
+    unchanged, or as the backend adapts a date or an instant (then each call's value is adapted
+    the same way). A `paged`
     read takes `limit` and `offset` on each call (Django writes a slice's bounds into the SQL).
     """
 
@@ -72,12 +100,12 @@ class Precompiled(Generic[M]):
         self._params = params
         self._compiled: dict[str, _Compiled] = {}
 
-    def sql(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> tuple[str, list[Any]]:
+    def sql(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> tuple[str, list[Any]]:
         """Return the SQL and the parameters a call with these values sends (for EXPLAIN)."""
         compiled = self._compile(using)
         return compiled.sql, _bind(compiled, values)
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> list[M]:
+    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         """Run the read and return model instances, with annotations as attributes."""
         compiled = self._compile(using)
         result = []
@@ -90,12 +118,12 @@ class Precompiled(Generic[M]):
             result.append(instance)
         return result
 
-    def value(self, using: str = DEFAULT_DB_ALIAS, **values: str | int) -> Any:
+    def value(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Any:
         """Run a one-column read (a `values()` queryset) and return its first value, or None."""
         rows = self._run(self._compile(using), using, values)
         return rows[0][0] if rows else None
 
-    def _run(self, compiled: _Compiled, using: str, values: dict[str, str | int]) -> list:
+    def _run(self, compiled: _Compiled, using: str, values: dict[str, Any]) -> list:
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, _bind(compiled, values))
@@ -117,18 +145,20 @@ class Precompiled(Generic[M]):
         return compiled
 
     def _do_compile(self, using: str) -> _Compiled:
-        placeholders = _placeholders(self._params)
+        placeholders = {
+            name: _placeholder(name, kind, i) for i, (name, kind) in enumerate(self._params.items())
+        }
         queryset = self._build(**placeholders)
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        named = {
-            i: name
-            for name, placeholder in placeholders.items()
-            for i, p in enumerate(params)
-            # isinstance: an integer may come back wrapped (psycopg's Int4 from a Value()).
-            if isinstance(p, type(placeholder)) and p == placeholder
-        }
-        if set(named.values()) != set(self._params):
+        adapters = _adapters(connections[using])
+        named = {}
+        for name, placeholder in placeholders.items():
+            for i, p in enumerate(params):
+                adapt = next((a for a in adapters if _reaches(p, placeholder, a)), None)
+                if adapt is not None:
+                    named[i] = (name, adapt)
+        if {name for name, _ in named.values()} != set(self._params):
             raise ValueError(f"each of {list(self._params)} must reach the SQL unchanged")
         fields, related = None, []
         if compiler.klass_info:  # a model read, not values()
