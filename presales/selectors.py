@@ -8,7 +8,14 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -163,13 +170,20 @@ def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngageme
     return list(joined_channels().filter(pk__in=due)) if due else []
 
 
-# The pre-sales ticket panel's reads, compiled once each (shared.precompiled, issue 14).
-_REQUEST = Precompiled(
-    lambda ticket: PresalesRequest.objects.select_related("requested_by", "account").filter(
-        pk=ticket
-    ),
-    ticket=int,
-)
+def _panel_facts(ticket: int) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(pk=ticket)
+        .select_related("presales_request__requested_by", "presales_request__account")
+        .annotate(
+            has_channels=Exists(ChannelEngagement.objects.filter(ticket_id=OuterRef("pk"))),
+            has_exceptions=Exists(PresalesException.objects.filter(ticket_id=OuterRef("pk"))),
+        )
+    )
+
+
+# The pre-sales ticket panel's reads, compiled once each (shared.precompiled, issue 14): one
+# statement says the request (if any) and whether there are channels and exceptions to read.
+_PANEL_FACTS = Precompiled(_panel_facts, ticket=int)
 _TICKET_CHANNELS = Precompiled(
     lambda ticket: (
         ChannelEngagement.objects.filter(ticket_id=ticket)
@@ -184,16 +198,25 @@ _TICKET_EXCEPTIONS = Precompiled(
 
 
 def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
-    """Return what the pre-sales panel on a ticket page shows (empty for other tickets)."""
+    """Return what the pre-sales panel on a ticket page shows (empty for other tickets): one
+    query, and one more each for key dates, channels and exceptions when there are some."""
     if ticket.source != "presales":
         return {"presales": False}  # the panel shows nothing: no query (issue 14)
     now = now or timezone.now()
-    request = next(iter(_REQUEST.rows(ticket=ticket.pk)), None)
+    facts = _PANEL_FACTS.rows(ticket=ticket.pk)
+    if not facts:
+        return {"presales": False}
+    try:
+        request = facts[0].presales_request
+    except PresalesRequest.DoesNotExist:
+        request = None
     if request is not None:
         prefetch_related_objects([request], "key_dates")
     staff = can_see_all_requests(user)
-    channels = _TICKET_CHANNELS.rows(ticket=ticket.pk) if staff else []
-    if staff:
+    channels = _TICKET_CHANNELS.rows(ticket=ticket.pk) if staff and facts[0].has_channels else []
+    if not facts[0].has_exceptions:
+        exceptions = []
+    elif staff:
         exceptions = _TICKET_EXCEPTIONS.rows(ticket=ticket.pk)
     else:
         exceptions = list(exceptions_for(user).filter(ticket=ticket))

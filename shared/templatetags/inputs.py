@@ -1,0 +1,59 @@
+"""`{{ radio|input_tag }}`, `{{ form.field|input_tag }}`: a form's `<input>` written in Python.
+
+Django renders every radio button and checkbox through the template engine (three templates per
+input); the ticket page's ten radios cost about a third of its render (issue 14). These filters
+write the same markup as Django's `input.html` and `attrs.html` for input widgets, and leave any
+other widget to Django; `tests/test_inputs.py` keeps them equal.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms.boundfield import BoundField, BoundWidget
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Templates whose output is exactly `django/forms/widgets/input.html` for an unwrapped input.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "input_option", "radio_option", "checkbox_option", "checkbox", "text")
+)
+
+
+def _attrs(attrs: dict) -> str:
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    value = widget["value"]
+    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<input type="{conditional_escape(widget["type"])}"'
+        f' name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+
+
+@register.filter
+def input_tag(bound) -> str:
+    """Render a radio or checkbox option (a BoundWidget) or an input field (a BoundField)."""
+    if isinstance(bound, BoundWidget):
+        if bound.data.get("template_name") in INPUT_TEMPLATES:  # `tag()` never wraps the label
+            return _input(bound.data)
+        return bound.tag()
+    if isinstance(bound, BoundField):
+        widget = bound.field.widget
+        if widget.template_name in INPUT_TEMPLATES and not bound.field.localize:
+            attrs = bound.build_widget_attrs({}, widget)
+            if bound.auto_id and "id" not in widget.attrs:
+                attrs.setdefault("id", bound.auto_id)
+            return _input(widget.get_context(bound.html_name, bound.value(), attrs)["widget"])
+        return bound.as_widget()
+    return conditional_escape(bound)
