@@ -35,3 +35,18 @@ def test_triage_form_radios_match_the_widgets(data):
         assert any("checked" in r.tag() for r in radios)
     for radio in radios:
         assert input_tag(radio) == radio.tag()
+
+
+@pytest.mark.parametrize("data", [None, {"assignee": "999999"}, {"reason": "x"}])
+def test_assign_select_matches_the_widget(data, sam_support):
+    from shared.templatetags.inputs import select_tag
+    from triage.forms import AssignForm
+
+    if data is None:
+        form = AssignForm(initial={"assignee": sam_support.pk})
+    else:
+        form = AssignForm(data)
+        form.is_valid()
+    html = str(form["assignee"])
+    assert select_tag(form["assignee"]) == html
+    assert "sam" in html

@@ -71,32 +71,6 @@ def _due(t, now) -> str:
     return str(countdown(t.due_at, now, None, warn))
 
 
-@register.simple_tag
-def filter_select(form, name: str) -> str:
-    """Render one of the queue filters' `<select>`s as Django's widget does, without the
-    template engine's widget rendering (a millisecond a page for three selects, issue 14);
-    `tests/queues/test_queue_table.py` keeps the markup equal to the widget's."""
-    field = form[name]
-    value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-    value = "" if value is None else str(value)
-    invalid = (
-        f' aria-invalid="true" aria-describedby="{escape(field.auto_id)}_error"'
-        if field.errors
-        else ""
-    )
-    options = "".join(
-        f'  <option value="{escape(str(v))}"{" selected" if str(v) == value else ""}>'
-        f"{escape(str(label))}</option>\n\n"
-        for v, label in field.field.choices
-    )
-    if field.errors:  # Django marks no option of a refused value
-        options = options.replace(" selected>", ">")
-    return mark_safe(  # noqa: S308 - every value is escaped
-        f'<select name="{escape(field.html_name)}"{invalid} id="{escape(field.auto_id)}">\n'
-        f"{options}</select>"
-    )
-
-
 @register.simple_tag(takes_context=True)
 def queue_tbody(context, rows, now) -> str:
     """Render the queue's rows (place, ticket) as `<tr>` elements, escaped as the template

@@ -1,9 +1,10 @@
-"""`{{ radio|input_tag }}`, `{{ form.field|input_tag }}`: a form's `<input>` written in Python.
+"""`{{ radio|input_tag }}`, `{{ form.field|input_tag }}`, `{{ form.field|select_tag }}`: a
+form's `<input>` and `<select>` written in Python.
 
-Django renders every radio button and checkbox through the template engine (three templates per
-input); the ticket page's ten radios cost about a third of its render (issue 14). These filters
-write the same markup as Django's `input.html` and `attrs.html` for input widgets, and leave any
-other widget to Django; `tests/test_inputs.py` keeps them equal.
+Django renders every radio button, checkbox and select through the template engine (three
+templates per input, two per option); the ticket page's ten radios cost about a third of its
+render (issue 14). These filters write the same markup as Django's `input.html`, `select.html`
+and `attrs.html`, and leave any other widget to Django; `tests/test_inputs.py` keeps them equal.
 """
 
 from __future__ import annotations
@@ -41,6 +42,37 @@ def _input(widget: dict) -> str:
     )
 
 
+def _widget_context(bound: BoundField) -> dict:
+    """The widget's context as `BoundField.as_widget` builds it (ids, required, aria-*)."""
+    widget = bound.field.widget
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    return widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+
+
+@register.filter
+def select_tag(bound) -> str:
+    """Render a select field (a BoundField whose widget is Django's Select)."""
+    widget = bound.field.widget
+    if widget.template_name != "django/forms/widgets/select.html" or bound.field.localize:
+        return bound.as_widget()
+    context = _widget_context(bound)
+    parts = [f'<select name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>']
+    for group, options, _ in context["optgroups"]:
+        if group:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )
+        if group:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
 @register.filter
 def input_tag(bound) -> str:
     """Render a radio or checkbox option (a BoundWidget) or an input field (a BoundField)."""
@@ -49,11 +81,7 @@ def input_tag(bound) -> str:
             return _input(bound.data)
         return bound.tag()
     if isinstance(bound, BoundField):
-        widget = bound.field.widget
-        if widget.template_name in INPUT_TEMPLATES and not bound.field.localize:
-            attrs = bound.build_widget_attrs({}, widget)
-            if bound.auto_id and "id" not in widget.attrs:
-                attrs.setdefault("id", bound.auto_id)
-            return _input(widget.get_context(bound.html_name, bound.value(), attrs)["widget"])
+        if bound.field.widget.template_name in INPUT_TEMPLATES and not bound.field.localize:
+            return _input(_widget_context(bound))
         return bound.as_widget()
     return conditional_escape(bound)

@@ -94,9 +94,9 @@ def test_python_rows_match_the_template_rows_for_every_kind_of_row(sam_support):
 def test_filter_selects_match_the_form_widgets(data):
     """Issue 14: the queue filters' selects are written in Python; the markup is the widget's."""
     from queues.forms import QueueFilterForm
-    from queues.templatetags.queue_table import filter_select
+    from shared.templatetags.inputs import select_tag
 
     form = QueueFilterForm(data)
     form.is_valid()
     for name in ("priority", "tier", "show"):
-        assert str(filter_select(form, name)) == str(form[name])
+        assert select_tag(form[name]) == str(form[name])
