@@ -102,7 +102,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
-        field.queryset = _assignees()  # what a POST is validated against
+        if self.is_bound:
+            field.queryset = _assignees()  # what a POST is validated against
         # Choices from one precompiled read: ModelChoiceField's own iterator() would open a
         # server-side cursor (DECLARE, FETCH, CLOSE: three round trips) on every ticket page.
         field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in _ASSIGNEES.rows())]

@@ -9,6 +9,8 @@ and `attrs.html`, and leave any other widget to Django; `tests/test_inputs.py` k
 
 from __future__ import annotations
 
+import html
+
 from django import template
 from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.html import conditional_escape
@@ -23,11 +25,14 @@ INPUT_TEMPLATES = frozenset(
 )
 
 
+def _escape(value) -> str:
+    """`conditional_escape` without its lazy-string wrapper (dozens of calls a page)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -35,10 +40,10 @@ def _attrs(attrs: dict) -> str:
 
 def _input(widget: dict) -> str:
     value = widget["value"]
-    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    value = "" if value is None else f' value="{_escape(str(value))}"'
     return mark_safe(  # noqa: S308 - every value is escaped
-        f'<input type="{conditional_escape(widget["type"])}"'
-        f' name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'<input type="{_escape(widget["type"])}"'
+        f' name="{_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
     )
 
 
@@ -58,14 +63,14 @@ def select_tag(bound) -> str:
     if widget.template_name != "django/forms/widgets/select.html" or bound.field.localize:
         return bound.as_widget()
     context = _widget_context(bound)
-    parts = [f'<select name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>']
+    parts = [f'<select name="{_escape(context["name"])}"{_attrs(context["attrs"])}>']
     for group, options, _ in context["optgroups"]:
         if group:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+            parts.append(f'\n  <optgroup label="{_escape(group)}">')
         for option in options:
             parts.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                f'\n  <option value="{_escape(str(option["value"]))}"'
+                f"{_attrs(option['attrs'])}>{_escape(option['label'])}</option>\n"
             )
         if group:
             parts.append("\n  </optgroup>")
