@@ -33,7 +33,10 @@ _THREAD = Precompiled(
 
 def ticket_thread(ticket: Ticket) -> list[Message]:
     """Return `ticket_messages` as a list for the ticket page: one read, and one more for the
-    attachments only when there are messages."""
+    attachments only when there are messages; none when the ticket was read with
+    `has_messages` false (`visible_ticket`)."""
+    if getattr(ticket, "has_messages", True) is False:
+        return []
     messages = _THREAD.rows(ticket=ticket.pk)
     if messages:
         prefetch_related_objects(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shared import roles
 from shared.precompiled import Precompiled
-from triage.models import EventKind, Source, Ticket, TicketEvent
+from triage.models import EventKind, Message, Source, Ticket, TicketEvent
 
 
 def tickets_with_relations() -> QuerySet[Ticket]:
@@ -34,8 +34,16 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return qs if rule is None else qs.filter(rule)
 
 
+def _with_page_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Add what the ticket page shows besides the ticket: its author and requester, and whether
+    it has mail on its thread (`ticket_thread` reads nothing when it has none)."""
+    return tickets.select_related("created_by", "requester").annotate(
+        has_messages=Exists(Message.objects.filter(ticket_id=OuterRef("pk")))
+    )
+
+
 def _staff_ticket(pk) -> QuerySet[Ticket]:
-    return tickets_with_relations().select_related("created_by", "requester").filter(pk=pk)
+    return _with_page_relations(tickets_with_relations().filter(pk=pk))
 
 
 # The ticket page reads its ticket on every render: compiled once for staff, who read every
@@ -45,11 +53,11 @@ _STAFF_TICKET = Precompiled(_staff_ticket, pk=int)
 
 def visible_ticket(user, pk: int) -> Ticket | None:
     """Return the ticket if this user may read it (`visible_tickets`), else None, with its
-    account, assignee, pin author, author and requester."""
+    account, assignee, pin author, author and requester, and `has_messages`."""
     if roles.is_staff_role(user):
         rows = _STAFF_TICKET.rows(pk=pk)
         return rows[0] if rows else None
-    return visible_tickets(user).select_related("created_by", "requester").filter(pk=pk).first()
+    return _with_page_relations(visible_tickets(user).filter(pk=pk)).first()
 
 
 def _timeline(ticket: int, *, notes: bool) -> QuerySet[TicketEvent]:
