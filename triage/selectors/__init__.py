@@ -2,15 +2,14 @@
 
 from triage.selectors.addresses import account_addresses, account_for_address
 from triage.selectors.messages import ticket_attachment, ticket_messages, ticket_thread
+from triage.selectors.queue_pages import QueuePage, queue_page
 from triage.selectors.ranked import (
-    QueuePage,
     number_one_candidates,
     open_queue,
     place_and_above,
     position_of,
     positions_of,
     queue_number_one,
-    queue_page,
     ranked_above,
     ticket_above,
     unclaimed_queue,

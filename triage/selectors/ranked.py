@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
@@ -27,7 +26,6 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from shared.precompiled import Precompiled
 from triage import rank
 from triage.models import OPEN, Ticket
-from triage.selectors.sla import with_sla_clock, with_waiting_since
 
 
 def open_queue() -> QuerySet[Ticket]:
@@ -118,6 +116,42 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
     )[:1]
 
 
+# A ticket's place by the rank buckets (triage.models.RankBucket, kept by PostgreSQL in the
+# writing transaction): the open tickets in the buckets before its own, plus those of its own
+# bucket ranked above it, an index range from the bucket's start (issue 14). Exact in one
+# statement's snapshot; a count over the rank index from the top grew with the place (50,000
+# index entries at place 50,000). Parameters: the rank key three times, then the id.
+_AHEAD_BY_BUCKETS = (
+    "(SELECT COALESCE(SUM(n), 0) FROM triage_rankbucket WHERE bucket < triage_rank_bucket(%s))"
+    " + (SELECT COUNT(*) FROM triage_ticket WHERE in_queue"
+    " AND rank_key >= triage_rank_bucket(%s) AND (rank_key, id) < (%s, %s))"
+)
+
+
+def _buckets() -> bool:
+    """Whether the database keeps the rank buckets (PostgreSQL: migration triage 0014)."""
+    return connection.vendor == "postgresql"
+
+
+def _ahead(rank_key: str, pk: int) -> tuple[str, list]:
+    """The SQL and parameters of one value: how many open tickets rank above (rank_key, pk)."""
+    if _buckets():
+        return f"SELECT {_AHEAD_BY_BUCKETS}", [rank_key, rank_key, rank_key, pk]
+    return _AHEAD.sql(rank_key=rank_key, pk=pk)
+
+
+def _ahead_value(rank_key, pk):
+    """`_ahead` as an expression of a precompiled read (values or placeholders)."""
+    if _buckets():
+        return RawSQL(  # noqa: S611 - constant SQL; the values are parameters
+            _AHEAD_BY_BUCKETS, (rank_key, rank_key, rank_key, pk), output_field=IntegerField()
+        )
+    return Subquery(
+        _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+        output_field=IntegerField(),
+    )
+
+
 # GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
@@ -127,71 +161,13 @@ _AHEAD = Precompiled(
 )
 
 
-def _api_page(assigned: bool | None) -> Precompiled:
-    def build() -> QuerySet[Ticket]:
-        tickets = Ticket.objects.filter(OPEN)
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        return tickets.annotate(
-            assignee_username=F("assignee__username"), pinned_by_username=F("pinned_by__username")
-        ).order_by("rank_key", "id")
-
-    return Precompiled(build, paged=True)
-
-
-# GET /queue/ (all, claimed, unclaimed): a page of the open queue, compiled once each.
-_API_PAGES = {assigned: _api_page(assigned) for assigned in (None, False, True)}
-
-
-@cache
-def _queue_page_read(
-    priority: bool, tier: bool, assigned: bool | None, mine: bool
-) -> Precompiled[Ticket]:
-    """The queue page's read for one combination of its filters, compiled once per process.
-
-    The page's rows show the account's name, the assignee's and the pin author's usernames:
-    read as columns (`account_name`, `assignee_username`, `pinned_by_username`) instead of
-    related rows, with the SLA clock and waiting-since annotations. Building and compiling
-    this queryset through the ORM cost about 5 ms of Python per render (issue 14).
-    """
-    wanted = (("priority", str, priority), ("tier", str, tier), ("me", int, mine))
-    params = {name: kind for name, kind, used in wanted if used}
-
-    def build(**values) -> QuerySet[Ticket]:
-        tickets = Ticket.objects.filter(OPEN)
-        if priority:
-            tickets = tickets.filter(priority=values["priority"])
-        if tier:
-            tickets = tickets.filter(tier=values["tier"])
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        if mine:
-            tickets = tickets.filter(assignee_id=values["me"])
-        return (
-            with_waiting_since(with_sla_clock(tickets))
-            .annotate(
-                account_name=F("account__name"),
-                assignee_username=F("assignee__username"),
-                pinned_by_username=F("pinned_by__username"),
-            )
-            .order_by("rank_key", "id")
-        )
-
-    return Precompiled(build, paged=True, **params)
-
-
 # The open ticket ranked just above one (the ticket page's "why below"), with the count of all
 # open tickets ranked above that one: the ticket's place and its neighbour in one round trip.
 _ABOVE = Precompiled(
     lambda rank_key, pk: (
         Ticket.objects.filter(OPEN)
         .filter(ranked_above(rank_key, pk))
-        .annotate(
-            ahead=Subquery(
-                _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(ahead=_ahead_value(rank_key, pk))
         .order_by("-rank_key", "-id")[:1]
     ),
     rank_key=str,
@@ -216,7 +192,10 @@ def position_of(ticket: Ticket) -> int | None:
     """Return the ticket's 1-based place in the open queue, or None once it is closed."""
     if not ticket.is_open:
         return None
-    return _AHEAD.value(rank_key=ticket.rank_key, pk=ticket.pk) + 1
+    sql, params = _ahead(ticket.rank_key, ticket.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0] + 1
 
 
 def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
@@ -233,7 +212,7 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     if not ordered:
         return {}
     first = ordered[0]
-    sql, params = _AHEAD.sql(rank_key=first.rank_key, pk=first.pk)
+    sql, params = _ahead(first.rank_key, first.pk)
     sql, params = f"SELECT 0, ({sql})", list(params)
     if len(ordered) > 1:
         values = {"first_key": first.rank_key, "first_pk": first.pk}
@@ -309,69 +288,3 @@ def place_and_above(ticket: Ticket) -> tuple[int | None, Ticket | None]:
 def ticket_above(ticket: Ticket) -> Ticket | None:
     """Return the open ticket ranked just above this one, or None."""
     return place_and_above(ticket)[1]
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of the open queue: (place in the whole queue, ticket) rows, and whether more."""
-
-    rows: list[tuple[int, Ticket]]
-    has_next: bool
-
-    @property
-    def tickets(self) -> list[Ticket]:
-        return [ticket for _, ticket in self.rows]
-
-
-def queue_page(
-    *,
-    limit: int,
-    offset: int = 0,
-    priority: str = "",
-    tier: str = "",
-    assigned: bool | None = None,
-    assignee=None,
-    sla_clock: bool = False,
-    accounts: bool = True,
-) -> QueuePage:
-    """Return a page of the open queue in rank order, each ticket with its place in the queue.
-
-    One row past the page says whether there is a next page, without counting the queue. On
-    the unfiltered queue a row's place is its offset; with a filter, places come from one
-    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling
-    and, for work waiting on the customer, since when it has waited (`waiting_since`).
-    Without `accounts` (the API shows the account's id) and other filters than `assigned`, the
-    page is one precompiled read whose tickets carry `assignee_username` and
-    `pinned_by_username` instead of the related users. With `sla_clock` (the queue page), it is
-    one precompiled read per combination of filters whose tickets also carry `account_name`.
-    """
-    filtered = bool(priority or tier or assigned is not None or assignee is not None)
-    if not (accounts or sla_clock or priority or tier or assignee is not None):
-        # The API's page: one precompiled read, usernames instead of related rows.
-        page = _API_PAGES[assigned].rows(limit=limit + 1, offset=offset)
-    elif sla_clock:
-        # The queue page: one precompiled read, names instead of related rows.
-        read = _queue_page_read(bool(priority), bool(tier), assigned, assignee is not None)
-        values = {"priority": priority, "tier": tier}
-        if assignee is not None:
-            values["me"] = assignee.pk
-        page = read.rows(limit=limit + 1, offset=offset, **values)
-    else:
-        tickets = open_queue()
-        if sla_clock:
-            tickets = with_waiting_since(with_sla_clock(tickets))
-        if priority:
-            tickets = tickets.filter(priority=priority)
-        if tier:
-            tickets = tickets.filter(tier=tier)
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        if assignee is not None:
-            tickets = tickets.filter(assignee=assignee)
-        page = list(tickets[offset : offset + limit + 1])
-    has_next, page = len(page) > limit, page[:limit]
-    if filtered:
-        positions = positions_of(page)
-    else:
-        positions = {t.pk: offset + i + 1 for i, t in enumerate(page)}
-    return QueuePage(rows=[(positions[t.pk], t) for t in page], has_next=has_next)
