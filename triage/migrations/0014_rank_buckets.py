@@ -51,6 +51,14 @@ CREATE TRIGGER ticket_rank_bucket_update AFTER UPDATE ON triage_ticket
 CREATE TRIGGER ticket_rank_bucket_truncate AFTER TRUNCATE ON triage_ticket
     FOR EACH STATEMENT EXECUTE FUNCTION triage_rank_bucket_clear();
 
+-- Every ticket write updates a bucket row: room on its page for the new version (HOT), and
+-- vacuumed after a thousand changes whatever the table's size.
+ALTER TABLE triage_rankbucket SET (
+    fillfactor = 50,
+    autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+    autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000
+)
+
 INSERT INTO triage_rankbucket (bucket, n)
     SELECT triage_rank_bucket(rank_key), count(*) FROM triage_ticket WHERE in_queue GROUP BY 1;
 """
