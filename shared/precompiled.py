@@ -40,22 +40,21 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _adapters(connection) -> list[Callable[[Any], Any]]:
+def _adapters(connection, placeholder: Any) -> list[Callable[[Any], Any]]:
     """How a parameter may reach the SQL: unchanged, or as the backend adapts a date or an
     instant (SQLite sends them as text; PostgreSQL unchanged)."""
-    return [_same, connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value]
+    if isinstance(placeholder, datetime):
+        return [_same, connection.ops.adapt_datetimefield_value]
+    if isinstance(placeholder, date):
+        return [_same, connection.ops.adapt_datefield_value]
+    return [_same]
 
 
 def _reaches(param: Any, placeholder: Any, adapt: Callable[[Any], Any]) -> bool:
     if adapt is _same:
         # isinstance: an integer may come back wrapped (psycopg's Int4 from a Value()).
         return isinstance(param, type(placeholder)) and param == placeholder
-    if not isinstance(placeholder, date):
-        return False
-    try:
-        return param == adapt(placeholder)
-    except (TypeError, ValueError):
-        return False
+    return param == adapt(placeholder)
 
 
 @dataclass(frozen=True)
@@ -151,9 +150,9 @@ class Precompiled(Generic[M]):
         queryset = self._build(**placeholders)
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        adapters = _adapters(connections[using])
         named = {}
         for name, placeholder in placeholders.items():
+            adapters = _adapters(connections[using], placeholder)
             for i, p in enumerate(params):
                 adapt = next((a for a in adapters if _reaches(p, placeholder, a)), None)
                 if adapt is not None:
