@@ -99,6 +99,8 @@ def build(n: int) -> float:
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE triage_ticket")
+        # The rank buckets took one update per filed ticket: vacuumed as autovacuum would.
+        cursor.execute("VACUUM ANALYZE triage_rankbucket")
     return n / elapsed
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from escalations.models import Escalation, EscalationDecision, EscalationState
+from shared.precompiled import Precompiled
 from triage.models import Ticket
 
 _RELATED = ("ticket", "ticket__account", "ticket__assignee", "created_by")
@@ -61,20 +62,29 @@ def escalation_list(*, state: str | None = None) -> QuerySet[Escalation]:
     return qs.order_by("-updated_at", "-id")
 
 
+# Every ticket page reads it: compiled once (shared.precompiled, issue 14).
+_TICKET_ESCALATIONS = Precompiled(
+    lambda ticket: (
+        Escalation.objects.filter(ticket_id=ticket)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    ),
+    ticket=int,
+)
+
+
 def ticket_escalations(ticket: Ticket) -> list[Escalation]:
     """Return the ticket's escalations, newest first, with their decisions.
 
     The ticket page has the ticket with its account and assignee already: each escalation gets
     that object instead of joining them again (issue 14).
     """
-    escalations = list(
-        Escalation.objects.filter(ticket=ticket)
-        .select_related("created_by")
-        .prefetch_related(
-            Prefetch("decisions", queryset=EscalationDecision.objects.select_related("by"))
+    escalations = _TICKET_ESCALATIONS.rows(ticket=ticket.pk)
+    if escalations:
+        prefetch_related_objects(
+            escalations,
+            Prefetch("decisions", queryset=EscalationDecision.objects.select_related("by")),
         )
-        .order_by("-created_at", "-id")
-    )
     for escalation in escalations:
         escalation.ticket = ticket
     return escalations

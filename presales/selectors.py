@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +28,7 @@ from presales.models import (
     PresalesRequest,
 )
 from shared import roles
+from shared.precompiled import Precompiled
 from triage.models import Account, EventKind, Source, Ticket, TicketEvent
 from triage.priority import PROSPECT
 from triage.selectors import positions_of, ticket_visibility
@@ -66,6 +75,21 @@ def nearest_key_date(request: PresalesRequest, today: date | None = None) -> Key
     return rules.nearest_key_date(request.key_dates.all(), today or timezone.localdate())
 
 
+@cache
+def _close_key_dates(n: int) -> Precompiled[KeyDate]:
+    """The key dates of n requests between two days, compiled once per n (the queue page asks
+    on every render with the pre-sales tickets of its page: shared.precompiled, issue 14)."""
+    names = {f"id{i}": int for i in range(n)}
+    return Precompiled(
+        lambda first, last, **ids: KeyDate.objects.filter(
+            request_id__in=list(ids.values()), date__gte=first, date__lte=last
+        ).order_by("date", "id"),
+        first=date,
+        last=date,
+        **names,
+    )
+
+
 def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict[int, KeyDate]:
     """Return, for the open tickets among these, the key date within 2 days; ONE query."""
     today = today or timezone.localdate()
@@ -73,19 +97,26 @@ def key_date_flags(tickets: Iterable[Ticket], today: date | None = None) -> dict
     if not ids:
         return {}
     flags: dict[int, KeyDate] = {}
-    close = KeyDate.objects.filter(
-        request_id__in=ids,
-        date__gte=today,
-        date__lte=today + timedelta(days=rules.KEY_DATE_FLAG_DAYS),
-    ).order_by("date", "id")
+    close = _close_key_dates(len(ids)).rows(
+        first=today,
+        last=today + timedelta(days=rules.KEY_DATE_FLAG_DAYS),
+        **{f"id{i}": pk for i, pk in enumerate(ids)},
+    )
     for kd in close:
         flags.setdefault(kd.request_id, kd)
     return flags
 
 
+def exceptions_for_all() -> QuerySet[PresalesException]:
+    """Return every exception with its account, ticket, requester and decider."""
+    return PresalesException.objects.select_related(
+        "account", "ticket", "requested_by", "decided_by"
+    )
+
+
 def exceptions_for(user) -> QuerySet[PresalesException]:
     """Return the exceptions this user may read: a CE its own, support and leadership all."""
-    qs = PresalesException.objects.select_related("account", "ticket", "requested_by", "decided_by")
+    qs = exceptions_for_all()
     if can_see_all_requests(user):
         return qs
     if roles.has_role(user, roles.CE):
@@ -111,39 +142,86 @@ def joined_channels() -> QuerySet[ChannelEngagement]:
     )
 
 
+# The queue page asks on every render for the engineer's channels: compiled once (issue 14),
+# without the tickets' rows (what the rule needs of them is one column).
+_JOINED = Precompiled(
+    lambda engineer: (
+        ChannelEngagement.objects.filter(left_at__isnull=True, engineer_id=engineer)
+        .annotate(ticket_open=F("ticket__in_queue"))
+        .order_by("joined_at", "id")
+    ),
+    engineer=int,
+)
+
+
 def channels_to_leave(user, now: datetime | None = None) -> list[ChannelEngagement]:
-    """Return the channels this engineer is in and should leave (reminded or due)."""
+    """Return the channels this engineer is in and should leave (reminded or due), with their
+    tickets: one query when there are none, two when there are."""
     now = now or timezone.now()
     hours = reminder_hours()
-    mine = joined_channels().filter(engineer=user)
-    return [
-        e
-        for e in mine
+    due = [
+        e.pk
+        for e in _JOINED.rows(engineer=user.pk)
         if e.reminded_at is not None
         or rules.channel_reminder_due(
-            joined_at=e.joined_at, ticket_open=e.ticket.is_open, now=now, hours=hours
+            joined_at=e.joined_at, ticket_open=e.ticket_open, now=now, hours=hours
         )
     ]
+    return list(joined_channels().filter(pk__in=due)) if due else []
+
+
+def _panel_facts(ticket: int) -> QuerySet[Ticket]:
+    return (
+        Ticket.objects.filter(pk=ticket)
+        .select_related("presales_request__requested_by", "presales_request__account")
+        .annotate(
+            has_channels=Exists(ChannelEngagement.objects.filter(ticket_id=OuterRef("pk"))),
+            has_exceptions=Exists(PresalesException.objects.filter(ticket_id=OuterRef("pk"))),
+        )
+    )
+
+
+# The pre-sales ticket panel's reads, compiled once each (shared.precompiled, issue 14): one
+# statement says the request (if any) and whether there are channels and exceptions to read.
+_PANEL_FACTS = Precompiled(_panel_facts, ticket=int)
+_TICKET_CHANNELS = Precompiled(
+    lambda ticket: (
+        ChannelEngagement.objects.filter(ticket_id=ticket)
+        .select_related("engineer")
+        .order_by("-joined_at")
+    ),
+    ticket=int,
+)
+_TICKET_EXCEPTIONS = Precompiled(
+    lambda ticket: exceptions_for_all().filter(ticket_id=ticket), ticket=int
+)
 
 
 def ticket_panel(ticket: Ticket, user, now: datetime | None = None) -> dict:
-    """Return what the pre-sales panel on a ticket page shows (empty for other tickets)."""
+    """Return what the pre-sales panel on a ticket page shows (empty for other tickets): one
+    query, and one more each for key dates, channels and exceptions when there are some."""
     if ticket.source != "presales":
         return {"presales": False}  # the panel shows nothing: no query (issue 14)
     now = now or timezone.now()
-    request = (
-        PresalesRequest.objects.select_related("requested_by", "account")
-        .prefetch_related("key_dates")
-        .filter(pk=ticket.pk)
-        .first()
-    )
+    facts = _PANEL_FACTS.rows(ticket=ticket.pk)
+    if not facts:
+        return {"presales": False}
+    try:
+        request = facts[0].presales_request
+    except PresalesRequest.DoesNotExist:
+        request = None
+    if request is not None:
+        prefetch_related_objects([request], "key_dates")
     staff = can_see_all_requests(user)
-    channels = (
-        list(ticket.channel_engagements.select_related("engineer").order_by("-joined_at"))
-        if staff
-        else []
-    )
-    exceptions = list(exceptions_for(user).filter(ticket=ticket).prefetch_related("history__actor"))
+    channels = _TICKET_CHANNELS.rows(ticket=ticket.pk) if staff and facts[0].has_channels else []
+    if not facts[0].has_exceptions:
+        exceptions = []
+    elif staff:
+        exceptions = _TICKET_EXCEPTIONS.rows(ticket=ticket.pk)
+    else:
+        exceptions = list(exceptions_for(user).filter(ticket=ticket))
+    if exceptions:
+        prefetch_related_objects(exceptions, "history__actor")
     return {
         "request": request,
         "nearest": nearest_key_date(request, timezone.localdate(now)) if request else None,

@@ -27,6 +27,7 @@ from queues.models import (
 )
 from queues.rota import Engineer
 from shared import roles
+from shared.precompiled import Precompiled
 from triage.models import OPEN, Source, Status, Ticket
 from triage.selectors import team_goal
 
@@ -246,21 +247,26 @@ def presales_notices_for(user: User) -> QuerySet[Notice]:
 LOAD_STALE_AFTER = timedelta(minutes=5)
 
 
+def _banner_read() -> QuerySet[LoadEvaluation]:
+    latest = NoticeSwitch.objects.order_by("-at", "-id")
+    return LoadEvaluation.objects.filter(pk=1).annotate(
+        switch_paused=Subquery(latest.values("paused")[:1]),
+        switch_reason=Subquery(latest.values("reason")[:1]),
+        switch_by=Subquery(latest.values("by__username")[:1]),
+    )
+
+
+# Every full render of the queue page reads the banner: compiled once (shared.precompiled).
+_BANNER = Precompiled(_banner_read)
+
+
 def load_banner(*, now: datetime | None = None) -> dict:
     """Return the queue page's load banner context: the last stored evaluation (None before the
     first one), its age, and the notice switch if paused. One small read, whatever the queue's
     size (two before the first evaluation)."""
     now = now or timezone.now()
-    latest = NoticeSwitch.objects.order_by("-at", "-id")
-    evaluation = (
-        LoadEvaluation.objects.filter(pk=1)
-        .annotate(
-            switch_paused=Subquery(latest.values("paused")[:1]),
-            switch_reason=Subquery(latest.values("reason")[:1]),
-            switch_by=Subquery(latest.values("by__username")[:1]),
-        )
-        .first()
-    )
+    rows = _BANNER.rows()
+    evaluation = rows[0] if rows else None
     if evaluation is None:
         switch = notices_paused()
         paused = {"reason": switch.reason, "by": switch.by.username} if switch else None

@@ -111,7 +111,9 @@ def test_every_change_to_a_ticket_is_on_its_timeline(row: Row, persona: str, wor
     recorded = {r[event_ticket] for r in after["triage.TicketEvent"] if r[0] not in seen}
     assert changed <= recorded, f"{row.name}: tickets {changed - recorded} changed silently"
     deleted = {k for k, rows in before.items() if {r[0] for r in rows} - {r[0] for r in after[k]}}
-    assert deleted <= {"authtoken.Token"}, f"{row.name} deleted rows of {deleted}"
+    # A rank bucket is a count derived from the tickets (kept by a trigger, issue 14): the row
+    # of a bucket that no open ticket is in any more goes, as an index entry would.
+    assert deleted <= {"authtoken.Token", "triage.RankBucket"}, f"{row.name} deleted {deleted}"
 
 
 def _ticket_column_of_events() -> int:

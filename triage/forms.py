@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from shared import roles
 from shared.forms import LineField, TextField
+from shared.precompiled import Precompiled
 from triage import priority as engine
 from triage.models import Account, AddressKind, Source, Status, Ticket
 
@@ -80,6 +81,18 @@ class StatusForm(forms.Form):
     reason = TextField(required=False, max_length=MAX_REASON, widget=forms.TextInput)
 
 
+def _assignees():
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[roles.SUPPORT, roles.LEADERSHIP])
+        .distinct()
+        .order_by("username")
+    )
+
+
+# Every ticket page lists who may be assigned: compiled once (shared.precompiled, issue 14).
+_ASSIGNEES = Precompiled(_assignees)
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody (unassign)"
@@ -89,14 +102,11 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
-        field.queryset = (
-            User.objects.filter(is_active=True, groups__name__in=[roles.SUPPORT, roles.LEADERSHIP])
-            .distinct()
-            .order_by("username")
-        )
-        # Choices from one plain read: ModelChoiceField's own iterator() would open a server-side
-        # cursor (DECLARE, FETCH, CLOSE: three round trips) on every ticket page.
-        field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in field.queryset)]
+        if self.is_bound:
+            field.queryset = _assignees()  # what a POST is validated against
+        # Choices from one precompiled read: ModelChoiceField's own iterator() would open a
+        # server-side cursor (DECLARE, FETCH, CLOSE: three round trips) on every ticket page.
+        field.choices = [("", field.empty_label), *((u.pk, str(u)) for u in _ASSIGNEES.rows())]
 
 
 class ReasonForm(forms.Form):

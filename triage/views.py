@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,9 +41,9 @@ from triage.selectors import (
     open_queue,
     place_and_above,
     positions_of,
-    ticket_messages,
+    ticket_thread,
     ticket_timeline,
-    visible_tickets,
+    visible_ticket,
 )
 
 ACCOUNT_PAGE_SIZE = 100
@@ -68,7 +68,7 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         "why": ticket.why(),
         "why_below": rank.why_below(ticket.facts(), above.facts()) if above else "",
         "events": ticket_timeline(ticket, request.user),
-        "thread": ticket_messages(ticket),
+        "thread": ticket_thread(ticket),
         "now": timezone.now(),
         "is_staff_role": roles.is_staff_role(request.user),
         "is_support": is_support,
@@ -95,7 +95,10 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
 
 
 def _ticket_for(request, pk: int) -> Ticket:
-    return get_object_or_404(visible_tickets(request.user), pk=pk)
+    ticket = visible_ticket(request.user, pk)
+    if ticket is None:
+        raise Http404("No ticket matches the given query.")
+    return ticket
 
 
 @login_required

@@ -310,6 +310,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Repeated failed sign-ins lock that username from that address (not the whole office, not
 # every address trying the name) until the cool-off passes or leadership unlocks it
 # (`manage.py axes_reset_username NAME`, or "Access attempts" in the admin).
+# Django's database sessions with the session read compiled once (issue 14).
+SESSION_ENGINE = "shared.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses locked-out sign-ins
     # ModelBackend with the user's roles read in the same query (one query less per page);

@@ -74,7 +74,8 @@ def _due(t, now) -> str:
 @register.simple_tag(takes_context=True)
 def queue_tbody(context, rows, now) -> str:
     """Render the queue's rows (place, ticket) as `<tr>` elements, escaped as the template
-    engine escapes; the tickets come with account, assignee and pinned_by selected."""
+    engine escapes; the tickets carry `account_name`, `assignee_username` and
+    `pinned_by_username` (triage.selectors.queue_page with `sla_clock`)."""
     user = context.get("user")
     user_id = getattr(user, "pk", None)
     ticket_url, ticket_end = _url_parts("ticket-detail")
@@ -88,12 +89,12 @@ def queue_tbody(context, rows, now) -> str:
         url = f"{ticket_url}{t.pk}{ticket_end}"
         pin = ""
         if t.pinned_at is not None:
-            by = escape(user_plain(t.pinned_by.username) if t.pinned_by_id else "someone")
+            by = escape(user_plain(t.pinned_by_username) if t.pinned_by_id else "someone")
             reason = escape(user_plain(t.pin_reason))
             pin = f'\n        <span class="pin" title="Pinned by {by}: {reason}">Pinned</span>'
 
         if t.account_id:
-            name = user_text(t.account.name)
+            name = user_text(t.account_name)
             account = f'<a href="{account_url}{t.account_id}{account_end}">{name}</a>'
         else:
             account = '<span class="muted">internal</span>'
@@ -102,7 +103,7 @@ def queue_tbody(context, rows, now) -> str:
         elif t.assignee_id == user_id:
             assignee = "<strong>you</strong>"
         else:
-            assignee = user_text(t.assignee.username)
+            assignee = user_text(t.assignee_username)
         due = _due(t, now)
         out.append(
             f'    <tr data-ticket-id="{t.pk}" data-url="{url}"'

@@ -4,6 +4,7 @@ and the filters that show text people and other systems wrote (`user_text` and i
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, timedelta
 
 from django import template
@@ -53,11 +54,13 @@ def countdown(due_at, now, answered_at=None, warn_at=None):
     else:
         text = f"in {short_duration(due_at - now)}"
     answered = "true" if state == "met" else "false"
-    return format_html(
-        '<time class="due due-{}" datetime="{}" title="Due {}" data-due="{}" data-answered="{}">'
-        "{}</time>",
-        state, iso, title, iso, answered, text,
-    )  # fmt: skip
+    # An f-string over escaped values, not format_html: the queue page says 50 of these, and
+    # format_html's per-argument escaping was a tenth of its rows' cost (issue 14).
+    iso, title, text = html.escape(iso), html.escape(title), html.escape(text)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<time class="due due-{state}" datetime="{iso}" title="Due {title}" data-due="{iso}"'
+        f' data-answered="{answered}">{text}</time>'
+    )
 
 
 @register.simple_tag
@@ -163,7 +166,10 @@ def user_text(value) -> str:
     """Show one line someone wrote: `{{ ticket.title|user_text }}`."""
     if value is None or value == "":
         return ""
-    return format_html("<bdi>{}</bdi>", reveal_line(str(value)))
+    text = reveal_line(str(value))
+    # conditional_escape without its lazy-string wrapper (the queue page says 100 of these).
+    text = text.__html__() if hasattr(text, "__html__") else html.escape(text)
+    return mark_safe(f"<bdi>{text}</bdi>")  # noqa: S308 - escaped above
 
 
 @register.filter

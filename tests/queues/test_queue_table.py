@@ -79,3 +79,24 @@ def test_python_rows_match_the_template_rows_for_every_kind_of_row(sam_support):
     assert "&lt;script&gt;" in python and "<strong>you</strong>" in python
     assert "Pinned by olga" in python and "<bdi>olga</bdi></td>" in python
     assert python.count("band-waiting") == 1 and re.search(r"waiting 1 h (29|30) min", python)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"priority": "p1", "tier": "team", "show": "mine"},
+        {"priority": "p0", "show": "unassigned"},
+        {"priority": "zz", "tier": "<x>", "show": "mine"},
+        {"tier": "open_source", "page": "3"},
+    ],
+)
+def test_filter_selects_match_the_form_widgets(data):
+    """Issue 14: the queue filters' selects are written in Python; the markup is the widget's."""
+    from queues.forms import QueueFilterForm
+    from shared.templatetags.inputs import select_tag
+
+    form = QueueFilterForm(data)
+    form.is_valid()
+    for name in ("priority", "tier", "show"):
+        assert select_tag(form[name]) == str(form[name])

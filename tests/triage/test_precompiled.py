@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.db.models import F
+from django.utils import timezone
 
 from queues.services import queue_claim
 from shared.authentication import _USER_AND_ROLES
@@ -90,3 +91,54 @@ def test_queue_next_is_two_statements_whatever_the_queue(
     with django_assert_num_queries(2):  # the token with its roles; the number one with its place
         answer = as_sam.get("/api/v1/queue/next/")
     assert answer.status_code == 200 and answer.json()["position"] == 2
+
+
+def test_select_related_rows_come_back_built_with_no_query_on_access(django_assert_num_queries):
+    """Issue 14: the ticket page's reads keep their related rows (account, assignee, pin)."""
+    sam = UserFactory(username="sam3", role="support")
+    ticket = TicketFactory(tier="enterprise", severity="p1")
+    TicketFactory(tier="internal")  # no account: the relation is None
+    queue_claim(by=sam)
+    read = Precompiled(
+        lambda pk: (
+            Ticket.objects.filter(pk__gte=pk).select_related("account", "assignee").order_by("id")
+        ),
+        pk=int,
+    )
+    with django_assert_num_queries(1):
+        rows = read.rows(pk=ticket.pk)
+        first, second = rows
+        assert (first.account.name, first.assignee.username) == (ticket.account.name, "sam3")
+        assert second.account is None and second.assignee is None
+
+
+def test_dates_and_instants_are_parameters_adapted_as_the_backend_adapts_them():
+    """Issue 14: the pre-sales key dates and the session are precompiled reads by a day and an
+    instant (SQLite sends both as text, PostgreSQL as they are)."""
+    from datetime import date, datetime, timedelta
+
+    from django.utils import timezone
+
+    ticket = TicketFactory(tier="team", severity="p2")
+    read = Precompiled(
+        lambda since, day: Ticket.objects.filter(created_at__gte=since, created_at__date__lte=day),
+        since=datetime,
+        day=date,
+    )
+    now = timezone.now()
+    assert [t.pk for t in read.rows(since=now - timedelta(hours=1), day=now.date())] == [ticket.pk]
+    assert read.rows(since=now + timedelta(hours=1), day=now.date()) == []
+
+
+def test_the_session_read_is_precompiled_and_honours_expiry(client, sam_support):
+    from django.contrib.sessions.models import Session
+
+    from shared.sessions import _SESSION, SessionStore
+
+    client.force_login(sam_support)
+    key = client.cookies["sessionid"].value
+    assert SessionStore(key).load()  # the signed-in session's data
+    assert key in _SESSION.sql(key=key, now=timezone.now())[1]
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    store = SessionStore(key)
+    assert store.load() == {} and store.session_key is None

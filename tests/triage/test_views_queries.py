@@ -60,3 +60,58 @@ def test_queue_refresh_query_count_is_constant(size, sam_support, django_assert_
     client.force_login(sam_support)
     with django_assert_num_queries(QUEUE_ROWS_QUERIES):
         client.get("/?page=2", HTTP_HX_REQUEST="true")
+
+
+# The ticket page (issue 14): session, the user with their roles, the ticket with its relations
+# (and whether it has mail), its place with the ticket above, who may be assigned, the timeline,
+# the escalations. Mail on its thread adds its read (and one for attachments); a pre-sales ticket
+# adds its panel's read.
+TICKET_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("events", [1, 30])
+def test_ticket_page_query_count_is_constant(events, sam_support, django_assert_num_queries):
+    from triage import services
+
+    _fill(5, sam_support)
+    ticket = TicketFactory(tier="team", severity="p2")
+    for i in range(events):
+        services.ticket_reply(
+            ticket=ticket, by=sam_support, body=f"note {i}", public=False, first_response=False
+        )
+    client = Client()
+    client.force_login(sam_support)
+    with django_assert_num_queries(TICKET_PAGE_QUERIES):
+        answer = client.get(f"/tickets/{ticket.pk}/")
+    assert answer.status_code == 200 and f"note {events - 1}" in answer.content.decode()
+
+
+def _compiles(client, path: str) -> list[str]:
+    """Return the SQL the ORM compiled while serving `path` (a precompiled read compiles none)."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        sql, params = as_sql(self, *args, **kwargs)
+        compiled.append(sql)
+        return sql, params
+
+    with mock.patch.object(SQLCompiler, "as_sql", spy):
+        assert client.get(path).status_code == 200
+    return compiled
+
+
+def test_queue_and_ticket_pages_compile_no_sql_per_render(sam_support):
+    """Issue 14: the pages' reads are compiled once per process (shared.precompiled); building
+    them through the ORM on every render cost more than the API's whole answer."""
+    _fill(8, sam_support)
+    ticket = TicketFactory(tier="presales", severity="p1")
+    client = Client()
+    client.force_login(sam_support)
+    for path in ("/", "/?priority=p1&tier=team", "/?show=mine", f"/tickets/{ticket.pk}/"):
+        client.get(path)  # the first render compiles
+        assert _compiles(client, path) == [], path

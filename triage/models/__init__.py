@@ -24,6 +24,7 @@ from triage.models.tickets import (
     Channel,
     EventKind,
     Level,
+    RankBucket,
     Source,
     Status,
     Ticket,
@@ -33,6 +34,7 @@ from triage.models.tickets import (
 __all__ = [
     "OPEN",
     "OPEN_STATUSES",
+    "RankBucket",
     "WARNED_CLOCKS",
     "Account",
     "AccountAddress",

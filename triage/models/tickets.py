@@ -289,3 +289,22 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.from_value}→{self.to_value}"
+
+
+class RankBucket(models.Model):
+    """How many open tickets have a rank key in one bucket (issue 14).
+
+    A bucket is a prefix of the rank key (the SQL function `triage_rank_bucket`; triage.rank's
+    layout: band 1, pin 17, priority 1, tier 1, due 16, created 16 characters): who the next
+    step waits on, the pin, priority, tier and the due time to 10^10 microseconds (26
+    characters); work without a due time by its filing time instead (42 characters).
+    PostgreSQL keeps the counts by trigger in the transaction that writes the ticket (migration
+    0014), so they are exactly as current as the tickets; a ticket's place is the sum of the
+    buckets before its own plus a count within its own, whatever its depth.
+    """
+
+    bucket = models.CharField(max_length=52, primary_key=True)
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.n}"

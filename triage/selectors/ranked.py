@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 from django.db.models import (
@@ -26,7 +26,6 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from shared.precompiled import Precompiled
 from triage import rank
 from triage.models import OPEN, Ticket
-from triage.selectors.sla import with_sla_clock, with_waiting_since
 
 
 def open_queue() -> QuerySet[Ticket]:
@@ -117,6 +116,42 @@ def _number_one_and_claimed_ahead() -> QuerySet[Ticket]:
     )[:1]
 
 
+# A ticket's place by the rank buckets (triage.models.RankBucket, kept by PostgreSQL in the
+# writing transaction): the open tickets in the buckets before its own, plus those of its own
+# bucket ranked above it, an index range from the bucket's start (issue 14). Exact in one
+# statement's snapshot; a count over the rank index from the top grew with the place (50,000
+# index entries at place 50,000). Parameters: the rank key three times, then the id.
+_AHEAD_BY_BUCKETS = (
+    "(SELECT COALESCE(SUM(n), 0) FROM triage_rankbucket WHERE bucket < triage_rank_bucket(%s))"
+    " + (SELECT COUNT(*) FROM triage_ticket WHERE in_queue"
+    " AND rank_key >= triage_rank_bucket(%s) AND (rank_key, id) < (%s, %s))"
+)
+
+
+def _buckets() -> bool:
+    """Whether the database keeps the rank buckets (PostgreSQL: migration triage 0014)."""
+    return connection.vendor == "postgresql"
+
+
+def _ahead(rank_key: str, pk: int) -> tuple[str, list]:
+    """The SQL and parameters of one value: how many open tickets rank above (rank_key, pk)."""
+    if _buckets():
+        return f"SELECT {_AHEAD_BY_BUCKETS}", [rank_key, rank_key, rank_key, pk]
+    return _AHEAD.sql(rank_key=rank_key, pk=pk)
+
+
+def _ahead_value(rank_key, pk):
+    """`_ahead` as an expression of a precompiled read (values or placeholders)."""
+    if _buckets():
+        return RawSQL(  # noqa: S611 - constant SQL; the values are parameters
+            _AHEAD_BY_BUCKETS, (rank_key, rank_key, rank_key, pk), output_field=IntegerField()
+        )
+    return Subquery(
+        _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
+        output_field=IntegerField(),
+    )
+
+
 # GET /queue/next/ is the hottest read: one statement, compiled once (shared.precompiled).
 _NUMBER_ONE = Precompiled(_number_one_and_claimed_ahead)
 _AHEAD = Precompiled(
@@ -126,32 +161,13 @@ _AHEAD = Precompiled(
 )
 
 
-def _api_page(assigned: bool | None) -> Precompiled:
-    def build() -> QuerySet[Ticket]:
-        tickets = Ticket.objects.filter(OPEN)
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        return tickets.annotate(
-            assignee_username=F("assignee__username"), pinned_by_username=F("pinned_by__username")
-        ).order_by("rank_key", "id")
-
-    return Precompiled(build, paged=True)
-
-
-# GET /queue/ (all, claimed, unclaimed): a page of the open queue, compiled once each.
-_API_PAGES = {assigned: _api_page(assigned) for assigned in (None, False, True)}
 # The open ticket ranked just above one (the ticket page's "why below"), with the count of all
 # open tickets ranked above that one: the ticket's place and its neighbour in one round trip.
 _ABOVE = Precompiled(
     lambda rank_key, pk: (
         Ticket.objects.filter(OPEN)
         .filter(ranked_above(rank_key, pk))
-        .annotate(
-            ahead=Subquery(
-                _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(rank_key, pk))),
-                output_field=IntegerField(),
-            )
-        )
+        .annotate(ahead=_ahead_value(rank_key, pk))
         .order_by("-rank_key", "-id")[:1]
     ),
     rank_key=str,
@@ -176,7 +192,10 @@ def position_of(ticket: Ticket) -> int | None:
     """Return the ticket's 1-based place in the open queue, or None once it is closed."""
     if not ticket.is_open:
         return None
-    return _AHEAD.value(rank_key=ticket.rank_key, pk=ticket.pk) + 1
+    sql, params = _ahead(ticket.rank_key, ticket.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0] + 1
 
 
 def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
@@ -186,33 +205,20 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     of them, then one pass over the span from the first to the last, putting each ticket in a
     bucket: the first of the given tickets it ranks above. A CASE stops at its first true
     branch, so the span costs about one comparison per ticket in it, not one per ticket per row.
+    Both parts are compiled once per process (the span once per number of tickets): built
+    through the ORM, they cost about 3 ms of Python per filtered page (issue 14).
     """
     ordered = sorted((t for t in tickets if t.is_open), key=lambda t: (t.rank_key, t.pk))
     if not ordered:
         return {}
-    first, last = ordered[0], ordered[-1]
-    ahead = _count_all(Ticket.objects.filter(OPEN).filter(ranked_above(first.rank_key, first.pk)))
-    ahead_sql, params = ahead.query.sql_with_params()
-    sql, params = f"SELECT 0, ({ahead_sql})", list(params)
+    first = ordered[0]
+    sql, params = _ahead(first.rank_key, first.pk)
+    sql, params = f"SELECT 0, ({sql})", list(params)
     if len(ordered) > 1:
-        # The CASE repeats `ranked_above` compiled once: built through the ORM, 50 branches
-        # cost about 20 ms of Python per page (issue 14).
-        above = _ranked_above_sql()
-        bucket = RawSQL(  # noqa: S611 - compiled SQL and integers; the values are parameters
-            "CASE " + " ".join(f"WHEN {above} THEN {i}" for i in range(1, len(ordered))) + " END",
-            [value for t in ordered[1:] for value in (t.rank_key, t.pk)],
-            output_field=IntegerField(),
-        )
-        span = (
-            Ticket.objects.filter(OPEN)
-            .filter(_not_ranked_above(first.rank_key, first.pk))
-            .filter(ranked_above(last.rank_key, last.pk))
-            .order_by()
-            .annotate(bucket=bucket)
-            .values_list("bucket")
-            .annotate(n=Count("id"))
-        )
-        span_sql, span_params = span.query.sql_with_params()
+        values = {"first_key": first.rank_key, "first_pk": first.pk}
+        for i, ticket in enumerate(ordered[1:], start=1):
+            values[f"key{i}"], values[f"pk{i}"] = ticket.rank_key, ticket.pk
+        span_sql, span_params = _span(len(ordered)).sql(**values)
         sql, params = f"{sql} UNION ALL {span_sql}", [*params, *span_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -224,6 +230,39 @@ def positions_of(tickets: Sequence[Ticket]) -> dict[int, int]:
     return positions
 
 
+@cache
+def _span(n: int) -> Precompiled:
+    """`positions_of`'s second part for n tickets: the open tickets from the first (key0) to
+    before the last (key{n-1}), counted per bucket i, the first of tickets 1..n-1 they rank
+    above."""
+    names: dict[str, type] = {"first_key": str, "first_pk": int}
+    for i in range(1, n):
+        names[f"key{i}"], names[f"pk{i}"] = str, int
+
+    def build(**values) -> QuerySet[Ticket]:
+        # The CASE repeats `ranked_above` compiled once: built through the ORM, 50 branches
+        # cost about 20 ms of Python (issue 14).
+        above = _ranked_above_sql()
+        bucket = RawSQL(  # noqa: S611 - compiled SQL and integers; the values are parameters
+            "CASE " + " ".join(f"WHEN {above} THEN {i}" for i in range(1, n)) + " END",
+            [values[f"{part}{i}"] for i in range(1, n) for part in ("key", "pk")],
+            output_field=IntegerField(),
+        )
+        last_key, last_pk = values[f"key{n - 1}"], values[f"pk{n - 1}"]
+        return (
+            Ticket.objects.filter(OPEN)
+            .filter(_not_ranked_above(values["first_key"], values["first_pk"]))
+            .filter(ranked_above(last_key, last_pk))
+            .order_by()
+            .annotate(bucket=bucket)
+            .values_list("bucket")
+            .annotate(n=Count("id"))
+        )
+
+    return Precompiled(build, **names)
+
+
+@cache
 def _ranked_above_sql() -> str:
     """`ranked_above` as SQL with two placeholders, the rank key and the id."""
     query = Ticket.objects.all().query
@@ -249,61 +288,3 @@ def place_and_above(ticket: Ticket) -> tuple[int | None, Ticket | None]:
 def ticket_above(ticket: Ticket) -> Ticket | None:
     """Return the open ticket ranked just above this one, or None."""
     return place_and_above(ticket)[1]
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of the open queue: (place in the whole queue, ticket) rows, and whether more."""
-
-    rows: list[tuple[int, Ticket]]
-    has_next: bool
-
-    @property
-    def tickets(self) -> list[Ticket]:
-        return [ticket for _, ticket in self.rows]
-
-
-def queue_page(
-    *,
-    limit: int,
-    offset: int = 0,
-    priority: str = "",
-    tier: str = "",
-    assigned: bool | None = None,
-    assignee=None,
-    sla_clock: bool = False,
-    accounts: bool = True,
-) -> QueuePage:
-    """Return a page of the open queue in rank order, each ticket with its place in the queue.
-
-    One row past the page says whether there is a next page, without counting the queue. On
-    the unfiltered queue a row's place is its offset; with a filter, places come from one
-    `positions_of` query. `sla_clock` adds the soonest running clock for near-breach styling
-    and, for work waiting on the customer, since when it has waited (`waiting_since`).
-    Without `accounts` (the API shows the account's id) and other filters than `assigned`, the
-    page is one precompiled read whose tickets carry `assignee_username` and
-    `pinned_by_username` instead of the related users.
-    """
-    filtered = bool(priority or tier or assigned is not None or assignee is not None)
-    if not (accounts or sla_clock or priority or tier or assignee is not None):
-        # The API's page: one precompiled read, usernames instead of related rows.
-        page = _API_PAGES[assigned].rows(limit=limit + 1, offset=offset)
-    else:
-        tickets = open_queue()
-        if sla_clock:
-            tickets = with_waiting_since(with_sla_clock(tickets))
-        if priority:
-            tickets = tickets.filter(priority=priority)
-        if tier:
-            tickets = tickets.filter(tier=tier)
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        if assignee is not None:
-            tickets = tickets.filter(assignee=assignee)
-        page = list(tickets[offset : offset + limit + 1])
-    has_next, page = len(page) > limit, page[:limit]
-    if filtered:
-        positions = positions_of(page)
-    else:
-        positions = {t.pk: offset + i + 1 for i, t in enumerate(page)}
-    return QueuePage(rows=[(positions[t.pk], t) for t in page], has_next=has_next)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shared import roles
-from triage.models import EventKind, Source, Ticket, TicketEvent
+from shared.precompiled import Precompiled
+from triage.models import EventKind, Message, Source, Ticket, TicketEvent
 
 
 def tickets_with_relations() -> QuerySet[Ticket]:
@@ -33,12 +34,49 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     return qs if rule is None else qs.filter(rule)
 
 
-def ticket_timeline(ticket: Ticket, user) -> QuerySet[TicketEvent]:
+def _with_page_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Add what the ticket page shows besides the ticket: its author and requester, and whether
+    it has mail on its thread (`ticket_thread` reads nothing when it has none)."""
+    return tickets.select_related("created_by", "requester").annotate(
+        has_messages=Exists(Message.objects.filter(ticket_id=OuterRef("pk")))
+    )
+
+
+def _staff_ticket(pk) -> QuerySet[Ticket]:
+    return _with_page_relations(tickets_with_relations().filter(pk=pk))
+
+
+# The ticket page reads its ticket on every render: compiled once for staff, who read every
+# ticket (shared.precompiled, issue 14).
+_STAFF_TICKET = Precompiled(_staff_ticket, pk=int)
+
+
+def visible_ticket(user, pk: int) -> Ticket | None:
+    """Return the ticket if this user may read it (`visible_tickets`), else None, with its
+    account, assignee, pin author, author and requester, and `has_messages`."""
+    if roles.is_staff_role(user):
+        rows = _STAFF_TICKET.rows(pk=pk)
+        return rows[0] if rows else None
+    return _with_page_relations(visible_tickets(user).filter(pk=pk)).first()
+
+
+def _timeline(ticket: int, *, notes: bool) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket_id=ticket).select_related("actor")
+    if not notes:
+        events = events.exclude(kind=EventKind.NOTE)
+    return events.order_by("at", "id")
+
+
+# Staff read the internal notes; a CE following her own request does not (compiled once each).
+_TIMELINE = {
+    notes: Precompiled(lambda ticket, notes=notes: _timeline(ticket, notes=notes), ticket=int)
+    for notes in (True, False)
+}
+
+
+def ticket_timeline(ticket: Ticket, user) -> list[TicketEvent]:
     """Return the ticket's timeline (R10), oldest first, as this user may read it.
 
     Internal notes stay internal: a CE following their own request does not see them.
     """
-    events = ticket.events.select_related("actor").order_by("at", "id")
-    if not roles.is_staff_role(user):
-        events = events.exclude(kind=EventKind.NOTE)
-    return events
+    return _TIMELINE[roles.is_staff_role(user)].rows(ticket=ticket.pk)
