@@ -14,18 +14,34 @@ CREATE FUNCTION triage_rank_bucket(key text) RETURNS text
 
 CREATE FUNCTION triage_rank_bucket_count() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    old_bucket text;
+    new_bucket text;
     left_n integer;
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.in_queue THEN
-        UPDATE triage_rankbucket SET n = n - 1 WHERE bucket = triage_rank_bucket(OLD.rank_key)
-            RETURNING n INTO left_n;
-        IF left_n = 0 THEN
-            DELETE FROM triage_rankbucket
-                WHERE bucket = triage_rank_bucket(OLD.rank_key) AND n = 0;
-        END IF;
+        old_bucket := triage_rank_bucket(OLD.rank_key);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.in_queue THEN
-        INSERT INTO triage_rankbucket (bucket, n) VALUES (triage_rank_bucket(NEW.rank_key), 1)
+        new_bucket := triage_rank_bucket(NEW.rank_key);
+    END IF;
+    IF old_bucket IS NOT DISTINCT FROM new_bucket THEN
+        RETURN NULL;  -- a move within its bucket changes no count
+    END IF;
+    -- A move locks its two bucket rows in key order, so two tickets moving in opposite
+    -- directions at the same moment wait for each other instead of deadlocking.
+    IF new_bucket IS NOT NULL AND (old_bucket IS NULL OR new_bucket < old_bucket) THEN
+        INSERT INTO triage_rankbucket (bucket, n) VALUES (new_bucket, 1)
+            ON CONFLICT (bucket) DO UPDATE SET n = triage_rankbucket.n + 1;
+        new_bucket := NULL;
+    END IF;
+    IF old_bucket IS NOT NULL THEN
+        UPDATE triage_rankbucket SET n = n - 1 WHERE bucket = old_bucket RETURNING n INTO left_n;
+        IF left_n = 0 THEN
+            DELETE FROM triage_rankbucket WHERE bucket = old_bucket AND n = 0;
+        END IF;
+    END IF;
+    IF new_bucket IS NOT NULL THEN
+        INSERT INTO triage_rankbucket (bucket, n) VALUES (new_bucket, 1)
             ON CONFLICT (bucket) DO UPDATE SET n = triage_rankbucket.n + 1;
     END IF;
     RETURN NULL;
