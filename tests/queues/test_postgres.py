@@ -234,3 +234,18 @@ def test_filtered_queue_pages_read_an_index_in_rank_order(postgres):
         assert "Seq Scan on triage_ticket" not in plan and "Sort Key: triage_ticket" not in plan, (
             plan
         )
+
+
+def test_places_are_estimated_as_the_few_rows_they_read(postgres, transactional_db):
+    """Issue 14: at 1,000,000 tickets the planner took the filtered page's span of 49 tickets,
+    bounded by row comparisons only, for 71,500 rows, and planned parallel workers and JIT
+    compilation for it (20 to 100 ms for 1 ms of work). Bounds on the rank key alone keep the
+    estimates of both counts near what they read."""
+    _backlog(5000)
+    _vacuum()
+    order = list(open_queue())
+    with CaptureQueriesContext(connection) as ctx:
+        positions_of(order[2500:2550])
+    plan = _plan_sql(ctx.captured_queries[0]["sql"], None)
+    estimates = [int(n) for n in re.findall(r"Scan using ticket_open_rank .*? rows=(\d+)", plan)]
+    assert len(estimates) == 2 and max(estimates) <= 100, plan
