@@ -13,6 +13,16 @@ from triage.models import Account
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
+COMPLETE = {
+    "summary": "Imports stall at 90 %",
+    "attempted_and_expected": "Imported a CSV; expected it to finish.",
+    "steps_taken": "Split the file.",
+    "impact": "The pilot cannot start.",
+    "impact_scope": "select_users",
+    "design_doc_links": "",
+    "sales_context": "Pilot, week 1",
+}
+
 
 def test_the_command_mails_the_template_to_each_ce_with_an_address(db):
     UserFactory(username="cara", role="ce", email="cara@example.com")
@@ -74,18 +84,7 @@ def test_the_ce_completes_a_mailed_request_in_the_web_form(client):
     assert half.status_code == 400
     request.refresh_from_db()
     assert request.incomplete  # nothing half-saved
-    done = client.post(
-        f"/presales/requests/{request.pk}/complete/",
-        {
-            "summary": "Imports stall at 90 %",
-            "attempted_and_expected": "Imported a CSV; expected it to finish.",
-            "steps_taken": "Split the file.",
-            "impact": "The pilot cannot start.",
-            "impact_scope": "select_users",
-            "design_doc_links": "",
-            "sales_context": "Pilot, week 1",
-        },
-    )
+    done = client.post(f"/presales/requests/{request.pk}/complete/", COMPLETE)
     assert done.status_code == 302
     request.refresh_from_db()
     assert not request.incomplete and request.missing_fields == []
@@ -96,17 +95,6 @@ def test_the_ce_completes_a_mailed_request_in_the_web_form(client):
     other = UserFactory(username="carl", role="ce", email="carl@example.com")
     client.force_login(other)
     assert client.get(f"/presales/requests/{request.pk}/complete/").status_code == 404
-
-
-COMPLETE = {
-    "summary": "Imports stall at 90 %",
-    "attempted_and_expected": "Imported a CSV; expected it to finish.",
-    "steps_taken": "Split the file.",
-    "impact": "The pilot cannot start.",
-    "impact_scope": "select_users",
-    "design_doc_links": "",
-    "sales_context": "Pilot, week 1",
-}
 
 
 def _mailed_without_prospect(n: int) -> PresalesRequest:
