@@ -128,13 +128,13 @@ def raw_keep(message: Message, raw: bytes) -> None:
     """Save the raw bytes under a name made of their hash, once: a delivery that is received
     again (a chunk received one by one after it failed, a retry after the database was away)
     finds its file and reuses it instead of leaving a copy nobody points to."""
-    digest = hashlib.sha256(raw).hexdigest()
+    filename = f"{hashlib.sha256(raw).hexdigest()[:32]}.eml"
     field = message.raw
-    name = field.field.generate_filename(message, f"{digest[:32]}.eml")
+    name = field.field.generate_filename(message, filename)
     if field.storage.exists(name) and field.storage.size(name) == len(raw):
         field.name = name
     else:
-        field.save(f"{digest[:32]}.eml", ContentFile(raw), save=False)
+        field.save(filename, ContentFile(raw), save=False)
 
 
 def _route(message: Message, parsed: ParsedMail, *, now: datetime) -> Outcome:

@@ -167,7 +167,7 @@ def presales_request_complete(
     links, link_problem = requirements.design_doc_links(design_doc_links)
     if link_problem:
         errors["design_doc_links"] = link_problem
-    named, problem = _prospect_named(request, prospect)
+    named, known, problem = _prospect_named(request, prospect)
     if problem:
         errors["prospect"] = problem
     if errors:
@@ -175,7 +175,7 @@ def presales_request_complete(
     request = PresalesRequest.objects.select_for_update().get(pk=request.pk)
     was_missing = request.missing_fields
     if named:
-        _prospect_set(request, named, by=by, now=now)
+        _prospect_set(request, named, known, by=by, now=now)
     for name, value in values.items():
         setattr(request, name, value)
     request.impact_scope, request.design_doc_links = impact_scope, links
@@ -193,27 +193,25 @@ def presales_request_complete(
     return request
 
 
-def _prospect_named(request: PresalesRequest, prospect: str) -> tuple[str, str]:
-    """Return the prospect's name to set ("" when the request has one), or why it can't be."""
+def _prospect_named(request: PresalesRequest, prospect: str) -> tuple[str, Account | None, str]:
+    """Return the prospect's name to set ("" when the request has one) and the prospect's
+    account already known by that name, or why it can't be."""
     if "prospect" not in request.missing_fields:
-        return "", ""
+        return "", None, ""
     name = scrub_line(prospect, LINE_MAX)
     if not name:
-        return "", "Name the prospect: the company this request is for."
+        return "", None, "Name the prospect: the company this request is for."
     taken = Account.objects.filter(name__iexact=name).exclude(pk=request.account_id).first()
     if taken is not None and taken.tier != Tier.PRESALES:
-        return "", f"“{taken.name}” is a {taken.tier} customer's account, not a prospect's."
-    return name, ""
+        return "", None, f"“{taken.name}” is a {taken.tier} customer's account, not a prospect's."
+    return name, taken, ""
 
 
-def _prospect_set(request: PresalesRequest, name: str, *, by: User, now: datetime) -> None:
+def _prospect_set(
+    request: PresalesRequest, name: str, known: Account | None, *, by: User, now: datetime
+) -> None:
     """Give the request its named prospect: the known prospect's account, else the
     placeholder account renamed (it was made for this request only)."""
-    known = (
-        Account.objects.filter(name__iexact=name, tier=Tier.PRESALES)
-        .exclude(pk=request.account_id)
-        .first()
-    )
     if known is not None:
         ticket_set_account(
             ticket=request.ticket, by=by, account=known, reason="prospect named by the CE", now=now

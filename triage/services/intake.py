@@ -23,7 +23,12 @@ from triage.models import (
 )
 from triage.selectors.sla import SlaBook
 from triage.services import clocks
-from triage.services.ranking import locked, ticket_refresh_rank, ticket_save
+from triage.services.ranking import (
+    locked,
+    ticket_check_fields,
+    ticket_refresh_rank,
+    ticket_save,
+)
 from triage.services.timeline import event_new, event_record
 
 
@@ -139,10 +144,7 @@ def tickets_file_many(tickets: list[Ticket], *, book: SlaBook, now: datetime) ->
     for ticket in tickets:
         ticket_refresh_rank(ticket, book=book)
         ticket.updated_at = now
-        ticket.full_clean(
-            exclude=["account", "assignee", "pinned_by", "created_by"],
-            validate_constraints=False,
-        )
+        ticket_check_fields(ticket)
     saved = Ticket.objects.bulk_create(tickets)
     SlaClock.objects.bulk_create(
         [c for t in saved for c in clocks.new_ticket_clocks(t, book=book, now=now)]
@@ -227,26 +229,16 @@ def ticket_bulk_create(
     """
     tickets = []
     for row in rows:
-        title, description = ticket_text(row["title"], row.get("description", ""))
-        tier = _tier_for(row["source"], row.get("account"))
-        severity = row.get("severity", "")
-        created = row["created_at"]
-        ticket = Ticket(
-            title=title,
-            description=description,
+        ticket = ticket_new(
+            title=row["title"],
+            description=row.get("description", ""),
             source=row["source"],
             account=row.get("account"),
-            tier=tier,
-            reported_severity=severity,
-            severity=severity,
-            priority=priority.suggested_priority(
-                source=row["source"], tier=tier, severity=severity or None
-            ),
-            status=Status.NEW,
-            created_by=by,
-            created_at=created,
-            updated_at=created,
+            severity=row.get("severity", ""),
+            by=by,
+            now=row["created_at"],
         )
+        ticket.updated_at = ticket.created_at
         ticket_refresh_rank(ticket, book=book)
         tickets.append(ticket)
     with transaction.atomic():

@@ -55,6 +55,18 @@ def locked(ticket: Ticket) -> Ticket:
     )
 
 
+def ticket_check_fields(ticket: Ticket) -> None:
+    """Check a ticket's fields before it is written, or raise ValidationError.
+
+    Field checks only: the database enforces the CheckConstraints itself, and Django would
+    spend a query (and two savepoints) per constraint on every ticket write to re-check them.
+    The cross-field rules (source vs account, a pin's reason) are the services' own checks.
+    """
+    ticket.full_clean(
+        exclude=["account", "assignee", "pinned_by", "created_by"], validate_constraints=False
+    )
+
+
 def ticket_save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> None:
     """Save a ticket with its rank, due times and SLA clocks brought up to date."""
     book = book or sla_book(now)
@@ -63,11 +75,6 @@ def ticket_save(ticket: Ticket, now: datetime, book: SlaBook | None = None) -> N
     last_reply = last_public_reply_at(ticket) if answered else None
     ticket_refresh_rank(ticket, book=book, pauses=pauses, last_reply_at=last_reply)
     ticket.updated_at = now
-    # Field checks only: the database enforces the CheckConstraints itself, and Django would
-    # spend a query (and two savepoints) per constraint on every ticket write to re-check them.
-    # The cross-field rules (source vs account, a pin's reason) are the services' own checks.
-    ticket.full_clean(
-        exclude=["account", "assignee", "pinned_by", "created_by"], validate_constraints=False
-    )
+    ticket_check_fields(ticket)
     ticket.save()
     clocks.ticket_clocks_sync(ticket, book=book, pauses=pauses, now=now, last_reply_at=last_reply)
