@@ -245,8 +245,8 @@ def ticket_bulk_create(
         created_tickets = Ticket.objects.bulk_create(tickets, batch_size=batch_size)
         TicketEvent.objects.bulk_create(
             (
-                TicketEvent(
-                    ticket=t, kind=EventKind.CREATED, actor=by, at=t.created_at,
+                event_new(
+                    ticket=t, kind=EventKind.CREATED, by=by, now=t.created_at,
                     to_value=f"{t.source} · {t.tier} · {t.priority}",
                 )
                 for t in created_tickets
