@@ -48,15 +48,13 @@ def _queue_page_read(
     params = {name: kind for name, kind, used in wanted if used}
 
     def build(**values) -> QuerySet[Ticket]:
-        tickets = Ticket.objects.filter(OPEN)
-        if priority:
-            tickets = tickets.filter(priority=values["priority"])
-        if tier:
-            tickets = tickets.filter(tier=values["tier"])
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        if mine:
-            tickets = tickets.filter(assignee_id=values["me"])
+        tickets = _filtered(
+            Ticket.objects.filter(OPEN),
+            priority=values.get("priority", ""),
+            tier=values.get("tier", ""),
+            assigned=assigned,
+            assignee_id=values.get("me"),
+        )
         return (
             with_waiting_since(with_sla_clock(tickets))
             .annotate(
@@ -68,6 +66,26 @@ def _queue_page_read(
         )
 
     return Precompiled(build, paged=True, **params)
+
+
+def _filtered(
+    tickets: QuerySet[Ticket],
+    *,
+    priority: str,
+    tier: str,
+    assigned: bool | None,
+    assignee_id: int | None,
+) -> QuerySet[Ticket]:
+    """The queue's filters: a priority, a tier, claimed or not, one engineer's work."""
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if tier:
+        tickets = tickets.filter(tier=tier)
+    if assigned is not None:
+        tickets = tickets.filter(assignee__isnull=not assigned)
+    if assignee_id is not None:
+        tickets = tickets.filter(assignee_id=assignee_id)
+    return tickets
 
 
 @dataclass(frozen=True)
@@ -116,17 +134,13 @@ def queue_page(
             values["me"] = assignee.pk
         page = read.rows(limit=limit + 1, offset=offset, **values)
     else:
-        tickets = open_queue()
-        if sla_clock:
-            tickets = with_waiting_since(with_sla_clock(tickets))
-        if priority:
-            tickets = tickets.filter(priority=priority)
-        if tier:
-            tickets = tickets.filter(tier=tier)
-        if assigned is not None:
-            tickets = tickets.filter(assignee__isnull=not assigned)
-        if assignee is not None:
-            tickets = tickets.filter(assignee=assignee)
+        tickets = _filtered(
+            open_queue(),
+            priority=priority,
+            tier=tier,
+            assigned=assigned,
+            assignee_id=assignee.pk if assignee is not None else None,
+        )
         page = list(tickets[offset : offset + limit + 1])
     has_next, page = len(page) > limit, page[:limit]
     if filtered:
