@@ -77,8 +77,11 @@ def ticket_escalations(ticket: Ticket) -> list[Escalation]:
     """Return the ticket's escalations, newest first, with their decisions.
 
     The ticket page has the ticket with its account and assignee already: each escalation gets
-    that object instead of joining them again (issue 14).
+    that object instead of joining them again (issue 14). A ticket read with `has_escalations`
+    false (`visible_ticket`) has none: nothing is read.
     """
+    if getattr(ticket, "has_escalations", True) is False:
+        return []
     escalations = _TICKET_ESCALATIONS.rows(ticket=ticket.pk)
     if escalations:
         prefetch_related_objects(

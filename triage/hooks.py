@@ -10,16 +10,22 @@ append a callable here from their `AppConfig.ready` (listed in docs/architecture
   (presales: a resolved ticket reminds engineers to leave its trial channel, R9);
 - `ticket_left_escalated_hooks`: `hook(ticket=, by=, status=, reason=, now=)` inside the
   transaction that moves a ticket out of `escalated`, before the move is saved
-  (escalations: support moving the ticket on withdraws an undecided escalation, R8).
+  (escalations: support moving the ticket on withdraws an undecided escalation, R8);
+- `ticket_page_flags`: `name -> flag()`, a boolean expression on the ticket's row
+  (`OuterRef("pk")`) that the ticket page reads with its ticket (`visible_ticket`), so that a
+  panel with nothing to show for most tickets skips its own read
+  (escalations: `has_escalations`, issue 14).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 ticket_created_hooks: list[Callable[[list[int]], None]] = []
 ticket_status_hooks: list[Callable[[int, str], None]] = []
 ticket_left_escalated_hooks: list[Callable[..., None]] = []
+ticket_page_flags: dict[str, Callable[[], Any]] = {}
 
 
 def register(hooks: list, hook: Callable) -> None:

@@ -86,8 +86,13 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         ],
         # `escalated` is no status button (R8): the Status row opens the escalation form.
         "escalation_path": ticket.status in statuses.PATHS[statuses.ESCALATION],
+        # The assignee list is a read: only for the page that shows it (support, open ticket).
         "assign_form": forms.get("assign_form")
-        or AssignForm(initial={"assignee": ticket.assignee_id}),
+        or (
+            AssignForm(initial={"assignee": ticket.assignee_id})
+            if is_support and ticket.is_open
+            else None
+        ),
         "pin_form": forms.get("pin_form") or ReasonForm(prefix="pin"),
         "reply_form": forms.get("reply_form") or ReplyForm(),
     }

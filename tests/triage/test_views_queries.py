@@ -63,10 +63,11 @@ def test_queue_refresh_query_count_is_constant(size, sam_support, django_assert_
 
 
 # The ticket page (issue 14): session, the user with their roles, the ticket with its relations
-# (and whether it has mail), its place with the ticket above, who may be assigned, the timeline,
-# the escalations. Mail on its thread adds its read (and one for attachments); a pre-sales ticket
-# adds its panel's read.
-TICKET_PAGE_QUERIES = 7
+# (and whether it has mail or escalations: triage.hooks.ticket_page_flags), its place with the
+# ticket above, who may be assigned (support, on an open ticket), the timeline. Mail on its
+# thread adds its read (and one for attachments); escalations add theirs (and one for their
+# decisions); a pre-sales ticket adds its panel's read.
+TICKET_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("events", [1, 30])
@@ -84,6 +85,48 @@ def test_ticket_page_query_count_is_constant(events, sam_support, django_assert_
     with django_assert_num_queries(TICKET_PAGE_QUERIES):
         answer = client.get(f"/tickets/{ticket.pk}/")
     assert answer.status_code == 200 and f"note {events - 1}" in answer.content.decode()
+
+
+def test_the_ticket_page_reads_escalations_only_for_a_ticket_that_has_some(
+    sam_support, django_assert_num_queries
+):
+    from tests.escalations.test_services import escalate, triaged
+
+    plain, escalated = triaged(sam_support), triaged(sam_support)
+    escalate(sam_support, escalated)
+    client = Client()
+    client.force_login(sam_support)
+    client.get(plain.get_absolute_url())
+    with django_assert_num_queries(TICKET_PAGE_QUERIES):
+        html = client.get(plain.get_absolute_url()).content.decode()
+    assert "Not escalated to engineering" in html
+    with django_assert_num_queries(TICKET_PAGE_QUERIES + 2):  # its escalations, their decisions
+        html = client.get(escalated.get_absolute_url()).content.decode()
+    assert "Not escalated to engineering" not in html and "Waiting in engineering" in html
+
+
+def test_only_the_page_that_offers_assignment_reads_the_assignees(
+    sam_support, django_assert_num_queries
+):
+    from tests.factories import UserFactory
+    from triage import services
+
+    ticket = TicketFactory(tier="team", severity="p2")
+    closed = TicketFactory(tier="team", severity="p2")
+    services.ticket_set_status(ticket=closed, by=sam_support, status="resolved", reason="done")
+    leader = UserFactory(role="leadership")
+    for user, page, queries, offered in (
+        (sam_support, ticket, TICKET_PAGE_QUERIES, True),
+        (leader, ticket, TICKET_PAGE_QUERIES - 1, False),
+        # Closed: no place in the queue either.
+        (sam_support, closed, TICKET_PAGE_QUERIES - 2, False),
+    ):
+        client = Client()
+        client.force_login(user)
+        with django_assert_num_queries(queries):
+            html = client.get(page.get_absolute_url()).content.decode()
+        assert ("Assign to" in html) is offered, (user, page)
+        assert sam_support.username in html or not offered
 
 
 def _compiles(client, path: str) -> list[str]:

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shared import roles
 from shared.precompiled import Precompiled
+from triage import hooks
 from triage.models import EventKind, Message, Source, Ticket, TicketEvent
 
 
@@ -35,10 +36,12 @@ def visible_tickets(user) -> QuerySet[Ticket]:
 
 
 def _with_page_relations(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Add what the ticket page shows besides the ticket: its author and requester, and whether
-    it has mail on its thread (`ticket_thread` reads nothing when it has none)."""
+    """Add what the ticket page shows besides the ticket: its author and requester, whether it
+    has mail on its thread (`ticket_thread` reads nothing when it has none), and the flags of
+    the panels of the layers above (`hooks.ticket_page_flags`: escalations' `has_escalations`)."""
     return tickets.select_related("created_by", "requester").annotate(
-        has_messages=Exists(Message.objects.filter(ticket_id=OuterRef("pk")))
+        has_messages=Exists(Message.objects.filter(ticket_id=OuterRef("pk"))),
+        **{name: flag() for name, flag in hooks.ticket_page_flags.items()},
     )
 
 
@@ -53,7 +56,8 @@ _STAFF_TICKET = Precompiled(_staff_ticket, pk=int)
 
 def visible_ticket(user, pk: int) -> Ticket | None:
     """Return the ticket if this user may read it (`visible_tickets`), else None, with its
-    account, assignee, pin author, author and requester, and `has_messages`."""
+    account, assignee, pin author, author and requester, `has_messages` and the panels' flags
+    (`hooks.ticket_page_flags`)."""
     if roles.is_staff_role(user):
         rows = _STAFF_TICKET.rows(pk=pk)
         return rows[0] if rows else None
