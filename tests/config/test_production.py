@@ -31,6 +31,7 @@ OURS = (
     "DJANGO_SETTINGS_MODULE",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it; never in deployment
+    "DB_PREPARED_READS",
 )
 
 
@@ -138,3 +139,23 @@ def test_the_forwarded_proto_header_is_ignored_when_no_proxy_is_trusted(tmp_path
     answer = run_script(PROBE, production_env(tmp_path, SECURE_PROXY_SSL_HEADER=""))
     assert answer.returncode == 0, answer.stderr
     assert json.loads(answer.stdout)["proxied"][0] == 301
+
+
+@pytest.mark.parametrize(("switch", "threshold"), [(None, 5), ("false", None)])
+def test_the_hot_reads_are_prepared_unless_a_pooler_cannot_keep_them(tmp_path, switch, threshold):
+    """DB_PREPARED_READS (docs/reliability.md): psycopg may prepare statements on PostgreSQL's
+    connections (the precompiled reads ask it to), unless switched off for a pooler."""
+    env = production_env(
+        tmp_path,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/support_triage",
+        DB_PREPARED_READS=switch,
+    )
+    answer = run_script(
+        """
+        from django.db import connection
+        print(json.dumps(connection.get_connection_params().get("prepare_threshold")))
+        """,
+        env,
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout) == threshold
