@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -66,38 +67,61 @@ def _reaches(param: Any, placeholder: Any, adapt: Callable[[Any], Any]) -> bool:
 
 
 def _cursor(connection):
-    """A Django cursor (logged, counted and wrapped as any other) that prepares its statement,
+    """A Django cursor (counted, wrapped and logged as any other) that prepares its statement,
     on PostgreSQL with psycopg 3 when the connection may prepare; the backend's own elsewhere."""
     options = connection.settings_dict.get("OPTIONS") or {}
     if connection.vendor != "postgresql" or options.get("prepare_threshold") is None:
         return connection.cursor()
-    # What BaseDatabaseWrapper.cursor() does, with a cursor that prepares.
+    pg = _postgres()
+    # What BaseDatabaseWrapper.cursor() and the backend's create_cursor() do, with our classes.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        cursor = _preparing_cursor()(connection.connection)
-        # As the backend's create_cursor: instants in the connection's time zone.
-        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
-        from django.db.backends.postgresql.psycopg_any import register_tzloader
-        from psycopg.pq import Format
-
-        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        cursor = pg.Preparing(connection.connection)
+        loader = connection.connection.adapters.get_loader(pg.TIMESTAMPTZ_OID, pg.TEXT)
         if connection.timezone != loader.timezone:
-            register_tzloader(connection.timezone, cursor)
-        return connection._prepare_cursor(cursor)
+            pg.register_tzloader(connection.timezone, cursor)
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return pg.LoggedPrepared(cursor, connection)
+    return connection.make_cursor(cursor)
 
 
 @cache
-def _preparing_cursor() -> type:
-    from django.db.backends.postgresql.base import ServerBindingCursor
+def _postgres() -> SimpleNamespace:
+    """The PostgreSQL backend's parts `_cursor` needs, with a psycopg cursor that prepares and
+    a debug wrapper that logs what it ran (imported once, on PostgreSQL only)."""
+    from django.db.backends.postgresql.base import (
+        TIMESTAMPTZ_OID,
+        CursorDebugWrapper,
+        ServerBindingCursor,
+    )
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from django.db.backends.utils import CursorWrapper
+    from psycopg.pq import Format
 
-    class PreparingCursor(ServerBindingCursor):
-        """Binds its parameters on the server and prepares each statement at its first run."""
+    class Preparing(ServerBindingCursor):
+        """Binds its parameters on the server and prepares each statement at its first run
+        (the connection's `prepare_threshold` must be set: psycopg prepares nothing without)."""
 
         def execute(self, query, params=None, *, prepare=True, binary=None):
             return super().execute(query, params, prepare=prepare, binary=binary)
 
-    return PreparingCursor
+    class LoggedPrepared(CursorDebugWrapper):
+        """Logs the statement with its values written in, as Django logs its own reads (the
+        prepared text has $1, $2 ... in their place)."""
+
+        def execute(self, sql, params=None):
+            with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+                return CursorWrapper.execute(self, sql, params)
+
+    return SimpleNamespace(
+        Preparing=Preparing,
+        LoggedPrepared=LoggedPrepared,
+        TIMESTAMPTZ_OID=TIMESTAMPTZ_OID,
+        TEXT=Format.TEXT,
+        register_tzloader=register_tzloader,
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from shared.precompiled import Precompiled
 from tests.factories import TicketFactory
@@ -41,8 +42,12 @@ def test_a_precompiled_read_is_prepared_once_per_connection(postgres, sam_suppor
     assert len(new) == 1 and '"triage_ticket"."id" = $1' in new[0], new
 
     for _ in range(6):  # past the five custom plans, when PostgreSQL may keep a generic one
-        assert [t.pk for t in read.rows(pk=ticket.pk)] == [ticket.pk]
+        with CaptureQueriesContext(connection) as ctx:
+            assert [t.pk for t in read.rows(pk=ticket.pk)] == [ticket.pk]
     assert _prepared() == once
+    # Logged and counted as Django logs its own reads: the values written in, runnable as is.
+    (logged,) = ctx.captured_queries
+    assert f'WHERE "triage_ticket"."id" = {ticket.pk} ORDER BY' in logged["sql"], logged["sql"]
     # The ORM's own reads bind on the client and are never prepared.
     assert list(Ticket.objects.filter(pk=ticket.pk)) == [ticket]
     assert _prepared() == once
