@@ -7,7 +7,7 @@ Message-ID as stored, In-Reply-To/References pointing at the customer's message,
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import transaction
@@ -61,6 +61,31 @@ def test_a_public_reply_goes_to_the_customer_on_the_thread(
     assert "auto-submitted" not in message  # a person wrote it
     assert stored.ticket_id == ticket.pk
     assert stored.text.strip() == "We found the cause: a full disk."
+
+
+@pytest.mark.django_db
+def test_a_reply_recorded_for_an_earlier_time_is_mailed_and_threaded_at_that_time(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    """The thread and the timeline date a reply alike (the demo records its day's replies at
+    the hours they happened; the mail said "just now" while the timeline said hours ago)."""
+    from email.utils import parsedate_to_datetime
+
+    from triage.models import EventKind
+
+    ticket = with_addresses(TicketFactory(), requester="ops@customer.example")
+    sam = UserFactory(username="sam-earlier", role="support")
+    earlier = (timezone.now() - timedelta(hours=3)).replace(microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = triage.ticket_reply(
+            ticket=ticket, by=sam, body="Update: fixed.", public=True, first_response=False,
+            now=earlier,
+        )  # fmt: skip
+    [stored] = Message.objects.filter(kind=MessageKind.PUBLIC_REPLY)
+    assert event.kind == EventKind.REPLY and event.at == stored.at == earlier
+    [(_, raw)] = smtp_server.received
+    sent = parsedate_to_datetime(str(parse_message(raw)["date"]))  # "-0000": UTC, naive
+    assert sent.replace(tzinfo=UTC) == earlier
 
 
 @pytest.mark.django_db

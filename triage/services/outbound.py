@@ -164,20 +164,23 @@ def thread_send(
     subject: str,
     body: str,
     in_reply_to: Message | None = None,
+    now: datetime | None = None,
 ) -> Message | None:
     """Store a message on the ticket's thread and send it when the transaction commits.
 
     `kind` is a MessageKind we send (public_reply, notice, auto_reply). An auto_reply to an
     address that had one within the last hour is neither stored nor sent: None is returned.
+    `now` dates the message (its row and its Date header): the reply it carries, when given.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         if kind == MessageKind.AUTO_REPLY and auto_reply_recently(one_address(to).lower(), now):
             logger.info("no automatic reply on ticket #%s: one went out within the hour", ticket.pk)
             return None
         outgoing = thread_message(
-            ticket=ticket, kind=kind, to=to, subject=subject, body=body, in_reply_to=in_reply_to
-        )
+            ticket=ticket, kind=kind, to=to, subject=subject, body=body,
+            in_reply_to=in_reply_to, now=now,
+        )  # fmt: skip
         message = thread_store(outgoing)
         transaction.on_commit(lambda: _send_committed(outgoing))
     return message

@@ -78,12 +78,13 @@ def ticket_reply(
         ticket.first_response_at = now
     if public:
         ticket_save(ticket, now)  # every public reply restarts the next-update clock (R6)
-        _reply_mail(ticket, body)
+        _reply_mail(ticket, body, now)
     return event
 
 
-def _reply_mail(ticket: Ticket, body: str) -> None:
-    """Send the public reply to the customer on the ticket's thread, when it commits."""
+def _reply_mail(ticket: Ticket, body: str, now: datetime) -> None:
+    """Send the public reply to the customer on the ticket's thread, when it commits; the mail
+    is dated as the reply (its timeline line)."""
     recipient = reply_recipient(ticket)
     if not recipient:
         return
@@ -94,6 +95,7 @@ def _reply_mail(ticket: Ticket, body: str) -> None:
             to=recipient,
             subject=f"Re: {ticket.title}",
             body=body,
+            now=now,
         )
     except ValueError:
         # A stored address that is not exactly one (rows from before the checks): the reply
