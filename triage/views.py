@@ -60,6 +60,7 @@ def _error_text(exc: ValidationError) -> str:
 def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     position, above = place_and_above(ticket)
     is_support = roles.has_role(request.user, roles.SUPPORT)
+    offers_assignment = is_support and ticket.is_open
     triage_form = forms.get("triage_form") or TriageForm(ticket=ticket)
     context = {
         "ticket": ticket,
@@ -86,13 +87,10 @@ def _ticket_page(request, ticket: Ticket, status: int = 200, **forms) -> HttpRes
         ],
         # `escalated` is no status button (R8): the Status row opens the escalation form.
         "escalation_path": ticket.status in statuses.PATHS[statuses.ESCALATION],
-        # The assignee list is a read: only for the page that shows it (support, open ticket).
+        "offers_assignment": offers_assignment,
+        # The assignee list is a read: only for the page that offers assignment.
         "assign_form": forms.get("assign_form")
-        or (
-            AssignForm(initial={"assignee": ticket.assignee_id})
-            if is_support and ticket.is_open
-            else None
-        ),
+        or (AssignForm(initial={"assignee": ticket.assignee_id}) if offers_assignment else None),
         "pin_form": forms.get("pin_form") or ReasonForm(prefix="pin"),
         "reply_form": forms.get("reply_form") or ReplyForm(),
     }

@@ -178,9 +178,14 @@ def thread_send(
             logger.info("no automatic reply on ticket #%s: one went out within the hour", ticket.pk)
             return None
         outgoing = thread_message(
-            ticket=ticket, kind=kind, to=to, subject=subject, body=body,
-            in_reply_to=in_reply_to, now=now,
-        )  # fmt: skip
+            ticket=ticket,
+            kind=kind,
+            to=to,
+            subject=subject,
+            body=body,
+            in_reply_to=in_reply_to,
+            now=now,
+        )
         message = thread_store(outgoing)
         transaction.on_commit(lambda: _send_committed(outgoing))
     return message
